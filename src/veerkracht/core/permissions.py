@@ -1,0 +1,80 @@
+"""Who may do what: capabilities declared once, per role, and checked server-side.
+
+Views use `capability_required`, API endpoints `require_capability`, templates the
+`can` filter; tests walk the same table (tests/test_permissions.py). Later apps add
+their capabilities with `declare()` in their AppConfig.ready().
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .models import Role
+
+R = Role.Code
+
+# capability -> roles that hold it. Administrators hold every capability.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "account.manage_own": frozenset(R.values),
+    "audit.view": frozenset({R.ADMINISTRATOR}),
+    "people.manage": frozenset({R.ADMINISTRATOR}),
+    "erasure.handle": frozenset({R.ADMINISTRATOR}),
+    "reference.manage": frozenset({R.ADMINISTRATOR, R.PROGRAMME_STAFF}),
+    "geography.import": frozenset({R.ADMINISTRATOR}),
+}
+
+
+def declare(capability: str, roles: Iterable[str]) -> None:
+    CAPABILITIES[capability] = frozenset(roles)
+
+
+def user_role_codes(user: Any) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_codes", None)
+    if cached is None:
+        cached = frozenset(user.roles.values_list("code", flat=True))
+        user._role_codes = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(user_role_codes(user) & set(roles))
+
+
+def has_capability(user: Any, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability: {capability}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    codes = user_role_codes(user)
+    return R.ADMINISTRATOR in codes or bool(codes & CAPABILITIES[capability])
+
+
+def check_capability(user: Any, capability: str) -> None:
+    """Raise PermissionDenied with a clear message unless the user holds the capability."""
+    if not has_capability(user, capability):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def capability_required(capability: str) -> Callable:
+    """View decorator: anonymous visitors go to the login page, others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            check_capability(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        wrapped.capability = capability  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

@@ -1,0 +1,28 @@
+"""Core services: every function that changes state, one per use case.
+
+Services take keyword-only arguments, never a request, run in a transaction and
+write the audit record inside it.
+"""
+
+from .audit import audit_record, audit_snapshot
+from .reference import reference_load
+from .people import (
+    user_create,
+    erasure_request_create,
+    erasure_request_refuse,
+    user_anonymise,
+    user_export_personal_data,
+    user_roles_set,
+)
+
+__all__ = [
+    "audit_record",
+    "audit_snapshot",
+    "erasure_request_create",
+    "erasure_request_refuse",
+    "reference_load",
+    "user_anonymise",
+    "user_create",
+    "user_export_personal_data",
+    "user_roles_set",
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from .views import account, public
+
+app_name = "core"
+
+urlpatterns = [
+    *public.urlpatterns,
+    *account.urlpatterns,
+]
