@@ -30,4 +30,6 @@ def _require_database_vendor(django_db_setup, django_db_blocker):
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            pytest.exit("VEERKRACHT_REQUIRE_POSTGRES=1 but the tests run on " + connection.vendor, 3)
+            pytest.exit(
+                "VEERKRACHT_REQUIRE_POSTGRES=1 but the tests run on " + connection.vendor, 3
+            )

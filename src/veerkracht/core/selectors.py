@@ -75,11 +75,7 @@ def area_group_summaries(*, province: str | None = None) -> list[dict]:
     """Per area group: slug, name, municipality codes, count and total population (latest year)."""
     groups = list(area_group_list(province=province).prefetch_related("municipalities"))
     codes = {m.code for g in groups for m in g.municipalities.all()}
-    population = dict(
-        municipality_list()
-        .filter(code__in=codes)
-        .values_list("code", "population")
-    )
+    population = dict(municipality_list().filter(code__in=codes).values_list("code", "population"))
     summaries = []
     for group in groups:
         members = sorted(group.municipalities.all(), key=lambda m: m.name)

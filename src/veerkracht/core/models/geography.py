@@ -107,9 +107,7 @@ class Neighbourhood(Area):
         _("CBS code"),
         max_length=10,
         primary_key=True,
-        validators=[
-            RegexValidator(r"^BU\d{8}$", _("A neighbourhood code looks like BU08280100."))
-        ],
+        validators=[RegexValidator(r"^BU\d{8}$", _("A neighbourhood code looks like BU08280100."))],
     )
     district = models.ForeignKey(
         District,

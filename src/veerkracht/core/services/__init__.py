@@ -5,15 +5,15 @@ write the audit record inside it.
 """
 
 from .audit import audit_record, audit_snapshot
-from .reference import reference_load
 from .people import (
-    user_create,
     erasure_request_create,
     erasure_request_refuse,
     user_anonymise,
+    user_create,
     user_export_personal_data,
     user_roles_set,
 )
+from .reference import reference_load
 
 __all__ = [
     "audit_record",
