@@ -25,6 +25,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "erasure.handle": frozenset({R.ADMINISTRATOR}),
     "reference.manage": frozenset({R.ADMINISTRATOR, R.PROGRAMME_STAFF}),
     "geography.import": frozenset({R.ADMINISTRATOR}),
+    # Enter the admin site (/beheer/). Django checks `is_staff`, which the people
+    # services keep equal to holding the administrator role.
+    "admin.use": frozenset({R.ADMINISTRATOR}),
 }
 
 
@@ -55,6 +58,11 @@ def has_capability(user: Any, capability: str) -> bool:
         return True
     codes = user_role_codes(user)
     return R.ADMINISTRATOR in codes or bool(codes & CAPABILITIES[capability])
+
+
+def user_capabilities(user: Any) -> frozenset[str]:
+    """Every capability the user holds (for templates and tests)."""
+    return frozenset(cap for cap in CAPABILITIES if has_capability(user, cap))
 
 
 def check_capability(user: Any, capability: str) -> None:

@@ -1,12 +1,13 @@
 """Read queries for areas and vocabularies, shared by pages, the API and other apps."""
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from .models import (
     AreaGroup,
     AreaStatistics,
     Municipality,
+    OrganisationType,
     PolicyAgenda,
     Province,
     ResilienceFactor,
@@ -115,3 +116,80 @@ def resilience_factor_list() -> QuerySet[ResilienceFactor]:
 
 def policy_agenda_list() -> QuerySet[PolicyAgenda]:
     return PolicyAgenda.objects.filter(active=True).order_by("position", "name")
+
+
+# --- Public pages (home, areas) --------------------------------------------------------
+
+
+def area_statistics_latest(*, area_code: str) -> AreaStatistics | None:
+    """The newest CBS figures for one area, or None."""
+    return AreaStatistics.objects.filter(area_code=area_code.upper()).order_by("-year").first()
+
+
+def area_statistics_latest_year(*, level: str = "gemeente") -> int | None:
+    """The newest year for which CBS figures of this area level are loaded."""
+    return (
+        AreaStatistics.objects.filter(level=level)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+# --- Read functions added for the JSON API (/api/v1/) ---
+
+
+def province_list(*, code: str | None = None) -> list[Province]:
+    """Provinces with `municipality_count` and `population` set on each.
+
+    `population` is the sum of the latest CBS figures of the province's municipalities
+    (None when none of them has figures). `code` limits the list to one province.
+    Two queries, whatever the count.
+    """
+    qs = Province.objects.annotate(municipality_count=Count("municipalities")).order_by("name")
+    if code:
+        qs = qs.filter(code=code.upper())
+    provinces = list(qs)
+    population: dict[str, int] = {}
+    figures = municipality_list().filter(province__in=[p.code for p in provinces])
+    for province_code, inhabitants in figures.values_list("province_id", "population"):
+        if inhabitants is not None:
+            population[province_code] = population.get(province_code, 0) + inhabitants
+    for province in provinces:
+        province.population = population.get(province.code)
+    return provinces
+
+
+def province_detail(*, code: str) -> Province | None:
+    """One province as in `province_list`, or None."""
+    provinces = province_list(code=code)
+    return provinces[0] if provinces else None
+
+
+def area_group_get(*, slug: str) -> AreaGroup | None:
+    return AreaGroup.objects.filter(slug=slug).first()
+
+
+def municipality_list_with_area_groups(
+    *, province: str | None = None, group: str | None = None, with_boundary: bool = False
+) -> QuerySet[Municipality]:
+    """`municipality_list` with each municipality's area groups prefetched (one extra query)."""
+    return municipality_list(
+        province=province, group=group, with_boundary=with_boundary
+    ).prefetch_related(
+        Prefetch("area_groups", queryset=AreaGroup.objects.only("slug", "name").order_by("slug"))
+    )
+
+
+def municipality_detail(*, code: str) -> Municipality | None:
+    """One municipality with boundary, area groups and `statistics` (all years, newest first)."""
+    municipality = (
+        municipality_list_with_area_groups(with_boundary=True).filter(code=code.upper()).first()
+    )
+    if municipality is not None:
+        municipality.statistics = area_statistics_for(area_code=municipality.code)
+    return municipality
+
+
+def organisation_type_list() -> QuerySet[OrganisationType]:
+    return OrganisationType.objects.filter(active=True).order_by("position", "name")

@@ -1,4 +1,3 @@
-
 from .views import account, public
 
 app_name = "core"

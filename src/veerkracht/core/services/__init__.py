@@ -26,3 +26,7 @@ __all__ = [
     "user_export_personal_data",
     "user_roles_set",
 ]
+
+from .geography import CbsImportError, ImportReport, cbs_areas_import
+
+__all__ += ["CbsImportError", "ImportReport", "cbs_areas_import"]

@@ -54,7 +54,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
-        object_repr = str(obj)[:200]
+        object_repr = audit_object_repr(obj)
     else:
         object_repr = ""
     if not object_type:
@@ -70,6 +70,32 @@ def audit_record(
         before=_json_safe(before),
         after=_json_safe(after),
         note=note,
+    )
+
+
+def audit_object_repr(obj: models.Model) -> str:
+    """How an object is named in the trail: never by a person's name or e-mail address.
+
+    For models with `PERSONAL_FIELDS` (people) the name is "<model name> #<pk>", so
+    that erasing the person leaves nothing of them behind in old records.
+    """
+    if getattr(obj, "PERSONAL_FIELDS", None):
+        return f"{obj._meta.model_name} #{obj.pk}"
+    return str(obj)[:200]
+
+
+def audit_changes(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Reduce two snapshots to the fields that differ (both None when nothing changed)."""
+    if before is None or after is None:
+        return before, after
+    changed = [key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
+    if not changed:
+        return None, None
+    return (
+        {key: before.get(key) for key in changed},
+        {key: after.get(key) for key in changed},
     )
 
 

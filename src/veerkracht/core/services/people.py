@@ -51,12 +51,29 @@ def _apply_roles(user: User, roles: list[str] | tuple[str, ...]) -> None:
         user.save(update_fields=["is_staff"])
 
 
-def _user_audit_view(user: User) -> dict[str, Any]:
+def user_audit_view(user: User) -> dict[str, Any]:
+    """The audit snapshot of a person: personal fields redacted, roles as codes."""
     data = audit_snapshot(
         user, fields=["email", "full_name", "phone", "organisation", "is_active", "is_staff"]
     )
     data["roles"] = sorted(user.roles.values_list("code", flat=True))
     return data
+
+
+_user_audit_view = user_audit_view
+
+
+@transaction.atomic
+def user_password_set(*, actor: User | None, user: User, password: str | None) -> User:
+    """Set (or, with None, disable) a person's password; the trail records that, not what."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action="user.password_set" if password is not None else "user.password_disable",
+        obj=user,
+    )
+    return user
 
 
 def user_export_personal_data(*, user: User) -> dict[str, Any]:
