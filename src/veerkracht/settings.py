@@ -3,7 +3,7 @@
 The defaults give the embedded mode (`make run`): SQLite under `var/`, an in-memory
 cache and tasks that run immediately. Production sets DATABASE_URL (PostgreSQL),
 REDIS_URL (cache and RQ task queue), SECRET_KEY, ALLOWED_HOSTS and
-VEERKRACHT_ENV=production. docs/operations.md lists every variable.
+VEERKRACHT_ENV=production. The README lists every variable.
 """
 
 import os
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks",
+    "ninja",  # serves the API docs page's assets locally instead of from a CDN
     "veerkracht.core",
 ]
 if os.environ.get("REDIS_URL"):
@@ -142,6 +143,7 @@ else:
 # Background tasks: the Django Tasks API; RQ on Redis when REDIS_URL is set.
 if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -179,8 +181,13 @@ AXES_LOCKOUT_TEMPLATE = "core/account/locked_out.html"
 AXES_ENABLE_ADMIN = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
-# E-mail: printed to the console in the embedded mode.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console in the embedded mode, sent over SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

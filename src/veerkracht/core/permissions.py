@@ -1,8 +1,8 @@
 """Who may do what: capabilities declared once, per role, and checked server-side.
 
-Views use `capability_required`, API endpoints `require_capability`, templates the
-`can` filter; tests walk the same table (tests/test_permissions.py). Later apps add
-their capabilities with `declare()` in their AppConfig.ready().
+Views use `capability_required`, API endpoints and services `check_capability`;
+tests walk the same table (core/tests/test_permissions.py). Later apps add their
+capabilities with `declare()` in their AppConfig.ready().
 """
 
 from collections.abc import Callable, Iterable
@@ -26,9 +26,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "reference.manage": frozenset({R.ADMINISTRATOR, R.PROGRAMME_STAFF}),
     "geography.import": frozenset({R.ADMINISTRATOR}),
     # Enter the admin site (/beheer/). Django checks `is_staff`, which the people
-    # services keep equal to holding the administrator role.
-    "admin.use": frozenset({R.ADMINISTRATOR}),
+    # services keep equal to holding this capability (see `grants_admin_site`).
+    # Inside, each model asks for its own capability (programme staff: vocabularies).
+    "admin.use": frozenset({R.ADMINISTRATOR, R.PROGRAMME_STAFF}),
 }
+
+
+def grants_admin_site(role_codes: Iterable[str]) -> bool:
+    """Whether people with these roles may enter the admin site (their `is_staff`)."""
+    codes = set(role_codes)
+    return R.ADMINISTRATOR in codes or bool(codes & CAPABILITIES["admin.use"])
 
 
 def declare(capability: str, roles: Iterable[str]) -> None:

@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from .models import (
     AreaGroup,
     AreaStatistics,
+    AuditRecord,
     Municipality,
     OrganisationType,
     PolicyAgenda,
@@ -94,15 +95,18 @@ def area_group_summaries(*, province: str | None = None) -> list[dict]:
 
 
 def province_summary(*, code: str) -> dict:
-    """Counts for the served province: municipalities and inhabitants (latest year)."""
-    qs = municipality_list(province=code)
-    totals = AreaStatistics.objects.filter(
-        level="gemeente", area_code__in=qs.values("code"), year=qs.values("statistics_year")[:1]
-    ).aggregate(population=Sum("population"), households=Sum("households"))
+    """Counts for a province: municipalities, and inhabitants and households summed over
+    each municipality's latest CBS figures (one query)."""
+    # Aggregate aliases must differ from the annotations they sum.
+    totals = municipality_list(province=code).aggregate(
+        total_municipalities=Count("code"),
+        total_population=Sum("population"),
+        total_households=Sum("households"),
+    )
     return {
-        "municipality_count": qs.count(),
-        "population": totals["population"] or 0,
-        "households": totals["households"] or 0,
+        "municipality_count": totals["total_municipalities"],
+        "population": totals["total_population"] or 0,
+        "households": totals["total_households"] or 0,
     }
 
 
@@ -193,3 +197,38 @@ def municipality_detail(*, code: str) -> Municipality | None:
 
 def organisation_type_list() -> QuerySet[OrganisationType]:
     return OrganisationType.objects.filter(active=True).order_by("position", "name")
+
+
+# --- Audit trail -------------------------------------------------------------------------
+
+
+def audit_records_filtered(
+    *, action: str = "", object_type: str = "", object_id: str = "", actor: str = ""
+) -> QuerySet[AuditRecord]:
+    records = AuditRecord.objects.select_related("actor").order_by("-at", "-id")
+    if action:
+        records = records.filter(action=action)
+    if object_type:
+        records = records.filter(object_type=object_type)
+    if object_id:
+        records = records.filter(object_id=object_id)
+    if actor:
+        if actor.lower() in {"system", "systeem"}:
+            records = records.filter(actor__isnull=True)
+        elif actor.isdigit():
+            records = records.filter(actor_id=int(actor))
+        else:
+            records = records.filter(actor__email__iexact=actor)
+    return records
+
+
+def audit_actions() -> list[str]:
+    """The distinct actions in the audit trail, for filter choices."""
+    return list(AuditRecord.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def audit_object_types() -> list[str]:
+    """The distinct object types in the audit trail, for filter choices."""
+    return list(
+        AuditRecord.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    )

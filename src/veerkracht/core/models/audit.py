@@ -17,8 +17,9 @@ class AuditRecordQuerySet(models.QuerySet):
 class AuditRecord(models.Model):
     """One change, written by a service inside the transaction that made it.
 
-    Append-only: the model refuses updates and deletes, and database triggers
-    (migration 0002) refuse them too, on SQLite and PostgreSQL alike.
+    Append-only: the model and its queryset refuse updates and deletes; database
+    triggers (migration 0002) refuse UPDATE and DELETE on PostgreSQL and UPDATE on
+    SQLite (whose test runner empties tables with DELETE).
     """
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .. import personal_data
 from ..models import AuditRecord, ErasureRequest, Organisation, Role, User
+from ..permissions import grants_admin_site
 from .audit import audit_record, audit_snapshot
 
 
@@ -45,9 +46,9 @@ def _apply_roles(user: User, roles: list[str] | tuple[str, ...]) -> None:
         raise ValueError(f"Unknown role(s): {', '.join(sorted(unknown))}")
     role_objects = [Role.objects.get_or_create(code=code)[0] for code in roles]
     user.roles.set(role_objects)
-    is_admin = Role.Code.ADMINISTRATOR in roles
-    if user.is_staff != is_admin:
-        user.is_staff = is_admin
+    is_staff = grants_admin_site(roles)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
 
 

@@ -15,6 +15,7 @@ from veerkracht.core.models import (
     Theme,
     User,
 )
+from veerkracht.core.permissions import grants_admin_site
 
 factory.Faker._DEFAULT_LOCALE = "nl_NL"
 
@@ -119,6 +120,6 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         codes = [extracted] if isinstance(extracted, str) else list(extracted)
         self.roles.set([Role.objects.get_or_create(code=code)[0] for code in codes])
-        if "administrator" in codes:
+        if grants_admin_site(codes):
             self.is_staff = True
             self.save(update_fields=["is_staff"])

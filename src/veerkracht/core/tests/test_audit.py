@@ -466,8 +466,35 @@ def _role_pk(code: str) -> int:
 
 
 @pytest.mark.django_db
-def test_programme_staff_cannot_enter_the_admin(client):
+def test_programme_staff_edit_vocabularies_in_the_admin_but_nothing_else(client):
+    theme = ThemeFactory(name="Verbinding")
     client.force_login(UserFactory(roles=["programme_staff"]))
+
+    assert client.get("/beheer/core/theme/").status_code == 200
+    response = client.post(
+        f"/beheer/core/theme/{theme.pk}/change/",
+        {
+            "slug": theme.slug,
+            "name": "Verbinding (nieuw)",
+            "name_en": "",
+            "description": "",
+            "position": 1,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    theme.refresh_from_db()
+    assert theme.name == "Verbinding (nieuw)"
+    record = AuditRecord.objects.filter(object_type="core.theme", object_id=str(theme.pk)).get()
+    assert record.after["name"] == "Verbinding (nieuw)"
+    # People and the audit trail stay with administrators.
+    assert client.get("/beheer/core/user/").status_code == 403
+    assert client.get("/beheer/core/auditrecord/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_roles_without_admin_capability_cannot_enter_the_admin(client):
+    client.force_login(UserFactory(roles=["contact_team"]))
     response = client.get("/beheer/core/theme/")
     assert response.status_code == 302
     assert "/beheer/login/" in response["Location"]

@@ -55,7 +55,9 @@ PAGES = [
     Page("erasure handling", "core:erasure_request_list", "erasure.handle"),
     Page("audit trail", "core:audit_trail", "audit.view"),
     Page("admin index", "/beheer/", "admin.use", admin_site=True),
-    Page("admin audit records", "/beheer/core/auditrecord/", "admin.use", admin_site=True),
+    Page("admin audit records", "/beheer/core/auditrecord/", "audit.view", admin_site=True),
+    Page("admin themes", "/beheer/core/theme/", "reference.manage", admin_site=True),
+    Page("admin people", "/beheer/core/user/", "people.manage", admin_site=True),
     Page("api municipalities", "/api/v1/municipalities", PUBLIC),
 ]
 
@@ -81,10 +83,11 @@ def expected(persona: str, page: Page) -> tuple[int, str | None]:
         return 200, None
     if persona == ANONYMOUS:
         return 302, login
+    # The admin site first asks whether one may enter at all, then per model.
+    if page.admin_site and not holds(persona, "admin.use"):
+        return 302, login
     if page.needs == LOGIN or holds(persona, page.needs):
         return 200, None
-    if page.admin_site:
-        return 302, login
     return 403, None
 
 

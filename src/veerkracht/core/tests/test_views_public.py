@@ -285,3 +285,21 @@ def test_language_switch_makes_the_next_page_english(client, brabant):
     with translation.override("nl"):
         dutch = translation.gettext("Themes")
     assert f">{dutch}</h2>" in html
+
+
+@pytest.mark.django_db
+def test_province_summary_sums_each_municipalitys_latest_year():
+    from veerkracht.core import selectors
+    from veerkracht.core.models import AreaStatistics
+
+    first = MunicipalityFactory(name="Aaa")
+    second = MunicipalityFactory(name="Bbb")
+    AreaStatistics.objects.create(level="gemeente", area_code=first.code, year=2022, population=5)
+    AreaStatistics.objects.create(level="gemeente", area_code=first.code, year=2023, population=7)
+    AreaStatistics.objects.create(
+        level="gemeente", area_code=second.code, year=2022, population=11, households=3
+    )
+
+    summary = selectors.province_summary(code=first.province_id)
+
+    assert summary == {"municipality_count": 2, "population": 7 + 11, "households": 3}

@@ -13,7 +13,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse_lazy
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .. import selectors
 from ..forms import (
     AccountPasswordChangeForm,
     AccountSetPasswordForm,
@@ -266,7 +266,7 @@ def _erasure_request_page(
             "erasure_request": erasure_request,
             "person": person,
             "roles": list(person.roles.all()),
-            "actions_count": AuditRecord.objects.filter(actor=person).count(),
+            "actions_count": selectors.audit_records_filtered(actor=str(person.pk)).count(),
             "own_request": erasure_request.user_id == request.user.pk,
             "carry_out_form": carry_out_form or ErasureCarryOutForm(),
             "refuse_form": refuse_form or ErasureRefuseForm(),
@@ -315,43 +315,21 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def audit_records_filtered(
-    *, action: str = "", object_type: str = "", object_id: str = "", actor: str = ""
-) -> QuerySet[AuditRecord]:
-    records = AuditRecord.objects.select_related("actor").order_by("-at", "-id")
-    if action:
-        records = records.filter(action=action)
-    if object_type:
-        records = records.filter(object_type=object_type)
-    if object_id:
-        records = records.filter(object_id=object_id)
-    if actor:
-        if actor.lower() in {"system", "systeem"}:
-            records = records.filter(actor__isnull=True)
-        elif actor.isdigit():
-            records = records.filter(actor_id=int(actor))
-        else:
-            records = records.filter(actor__email__iexact=actor)
-    return records
-
-
 @capability_required("audit.view")
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    actions = list(
-        AuditRecord.objects.order_by("action").values_list("action", flat=True).distinct()
-    )
-    object_types = list(
-        AuditRecord.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
-    )
+    actions = selectors.audit_actions()
+    object_types = selectors.audit_object_types()
     filter_keys = ("action", "object_type", "object_id", "actor")
     bound = any(request.GET.get(key) for key in filter_keys)
     form = AuditFilterForm(
         request.GET if bound else None, actions=actions, object_types=object_types
     )
     if not bound:
-        records = audit_records_filtered()
+        records = selectors.audit_records_filtered()
     elif form.is_valid():
-        records = audit_records_filtered(**{key: form.cleaned_data[key] for key in filter_keys})
+        records = selectors.audit_records_filtered(
+            **{key: form.cleaned_data[key] for key in filter_keys}
+        )
     else:
         records = AuditRecord.objects.none()
     page = Paginator(records, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
