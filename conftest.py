@@ -13,7 +13,10 @@ os.environ.setdefault("VEERKRACHT_ENV", "test")
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "postgres_only: needs PostgreSQL")
+    from django.conf import settings
+
+    # WhiteNoise warns on every request when STATIC_ROOT does not exist yet.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
