@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "ninja",  # serves the API docs page's assets locally instead of from a CDN
     "veerkracht.core",
+    "veerkracht.initiatives",
 ]
 if os.environ.get("REDIS_URL"):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
@@ -261,6 +262,8 @@ VEERKRACHT_PROVINCE = os.environ.get("VEERKRACHT_PROVINCE", "PV30")
 VEERKRACHT_PROGRAMME_NAME = os.environ.get(
     "VEERKRACHT_PROGRAMME_NAME", "Versterken Sociale Veerkracht"
 )
+# The public address of the site, for links in e-mails.
+VEERKRACHT_SITE_URL = os.environ.get("VEERKRACHT_SITE_URL", "http://127.0.0.1:8000")
 # Optional background tiles for maps; without them maps show the shipped boundaries only.
 VEERKRACHT_TILE_URL = os.environ.get("VEERKRACHT_TILE_URL", "")
 VEERKRACHT_TILE_ATTRIBUTION = os.environ.get("VEERKRACHT_TILE_ATTRIBUTION", "")

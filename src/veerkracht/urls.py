@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("veerkracht.initiatives.urls")),
     path("", include("veerkracht.core.urls")),
 ]

@@ -1,0 +1,3 @@
+"""export pages of the initiatives app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""public pages of the initiatives app."""
+
+urlpatterns: list = []

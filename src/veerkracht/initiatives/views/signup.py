@@ -1,0 +1,3 @@
+"""signup pages of the initiatives app."""
+
+urlpatterns: list = []

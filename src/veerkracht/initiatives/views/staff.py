@@ -1,0 +1,3 @@
+"""staff pages of the initiatives app."""
+
+urlpatterns: list = []
