@@ -117,7 +117,7 @@ def _apply_transition(
         initiative=initiative,
         actor=actor,
         kind=TimelineEvent.Kind.STATE,
-        title=str(transition.label),
+        title=_("Intake: %(state)s") % {"state": initiative.get_intake_state_display()},
         body=note,
         at=at,
     )
@@ -336,20 +336,27 @@ def initiative_update(*, actor: User, initiative: Initiative, **changes: Any) ->
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise IntakeError(f"Not editable: {', '.join(sorted(unknown))}")
+    # Work on a fresh, locked row and write only what changes, so an edit made from a
+    # page loaded earlier never undoes an intake step taken in the meantime.
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     before = audit_snapshot(initiative)
     moved = any(k in changes for k in ("latitude", "longitude"))
     for key, value in changes.items():
         setattr(initiative, key, value)
+    written = set(changes)
     if changes.get("contact_public"):
         initiative.contact_consent_at = initiative.contact_consent_at or timezone.now()
+        written.add("contact_consent_at")
     if moved and "municipality" not in changes:
         initiative.municipality = None
         initiative.district = None
         _set_location(initiative)
+        written |= {"municipality", "district"}
     if "name" in changes:
         initiative.slug = _unique_slug(initiative.name, exclude_pk=initiative.pk)
+        written.add("slug")
     initiative.full_clean(exclude=["confirmation_token"])
-    initiative.save()
+    initiative.save(update_fields=[*sorted(written), "updated_at"])
     for key, values in relations.items():
         getattr(initiative, key).set(values)
     audit_record(
@@ -800,6 +807,7 @@ def trajectory_rate(
     *, actor: User, trajectory: SupportTrajectory, rating: int, comment: str = ""
 ) -> SupportTrajectory:
     """The initiative's own rating of the support it received (1–5)."""
+    trajectory = SupportTrajectory.objects.select_for_update().get(pk=trajectory.pk)
     is_initiator = trajectory.initiative.initiator_id == getattr(actor, "pk", None)
     if not is_initiator:
         check_capability(actor, "trajectory.manage")
