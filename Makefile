@@ -37,6 +37,7 @@ setup: install
 	$(MANAGE) import_cbs_areas data/cbs-gemeenten-2023.geojson --level gemeente
 	$(MANAGE) load_reference
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_initiatives
 
 serve:
 	$(VENV)/bin/gunicorn veerkracht.wsgi:application --pythonpath src \

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from veerkracht.core.api import router as core_router
+from veerkracht.initiatives.api import router as initiatives_router
 
 api = NinjaAPI(
     title="Veerkracht API",
@@ -52,3 +53,4 @@ def value_error(request: HttpRequest, exc: ValueError) -> HttpResponse:
 
 
 api.add_router("", core_router)
+api.add_router("", initiatives_router)

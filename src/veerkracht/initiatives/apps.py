@@ -8,4 +8,5 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives: registry, intake, match team, support")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (declares this app's capabilities)
+        # Declare this app's capabilities; take part in AVG export and erasure.
+        from . import permissions, personal_data  # noqa: F401

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -385,6 +386,8 @@ def initiative_transition(
         initiative.save(update_fields=["published", "updated_at"])
     elif step.name == "close":
         _phase_set(actor=actor, initiative=initiative, phase=Phase.COMPLETED, reason=note)
+    elif step.name == "reopen":
+        _phase_set(actor=actor, initiative=initiative, phase=Phase.EXPLORATION, reason=note)
     return initiative
 
 
@@ -532,6 +535,8 @@ def match_agenda_add(
     if meeting.status != MatchMeeting.Status.PLANNED:
         raise IntakeError(_("This meeting has already been held."))
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if meeting.items.filter(initiative=initiative).exists():
+        raise IntakeError(_("This initiative is already on this meeting's agenda."))
     _apply_transition(
         actor=actor,
         initiative=initiative,
@@ -547,9 +552,16 @@ def match_agenda_add(
 @transaction.atomic
 def match_agenda_build(*, actor: User, meeting: MatchMeeting) -> list[MatchDecision]:
     """Add every initiative whose intake is ready (visited, or waiting for more information)."""
-    ready = Initiative.objects.filter(
-        intake_state__in=[IntakeState.VISITED, IntakeState.MORE_INFORMATION]
-    ).order_by("updated_at")
+    check_capability(actor, "agenda.add")
+    if meeting.status != MatchMeeting.Status.PLANNED:
+        raise IntakeError(_("This meeting has already been held."))
+    ready = (
+        Initiative.objects.filter(
+            intake_state__in=[IntakeState.VISITED, IntakeState.MORE_INFORMATION]
+        )
+        .exclude(match_decisions__meeting=meeting)
+        .order_by("updated_at")
+    )
     return [match_agenda_add(actor=actor, meeting=meeting, initiative=i) for i in ready]
 
 
@@ -694,7 +706,8 @@ def support_need_decide(
         actor=actor,
         kind=TimelineEvent.Kind.SUPPORT_NEED,
         title=(
-            _("New support approved: € %(amount)s") % {"amount": need.amount}
+            _("New support approved: € %(amount)s")
+            % {"amount": number_format(need.amount, decimal_pos=2, use_l10n=True)}
             if approve
             else _("New support declined")
         ),
@@ -811,11 +824,15 @@ def trajectory_rate(
     is_initiator = trajectory.initiative.initiator_id == getattr(actor, "pk", None)
     if not is_initiator:
         check_capability(actor, "trajectory.manage")
-    if not 1 <= int(rating) <= 5:
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
         raise IntakeError(_("A rating is a whole number from 1 to 5."))
     if trajectory.state not in (TrajectoryState.FINISHED, TrajectoryState.BROKEN_OFF):
         raise IntakeError(_("Support can be rated once it has ended."))
-    trajectory.rating = int(rating)
+    trajectory.rating = rating
     trajectory.rating_comment = comment
     trajectory.save(update_fields=["rating", "rating_comment"])
     _timeline(

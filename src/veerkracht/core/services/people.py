@@ -153,6 +153,11 @@ def user_anonymise(
     if user.anonymised_at is not None:
         raise ValueError("This person has already been anonymised.")
     before = _user_audit_view(user)
+    # Apps erase first, while they can still recognise the person's own data
+    # (an initiative's contact e-mail, say) by the account's details.
+    for handler in personal_data.handlers():
+        if handler.eraser is not None:
+            handler.eraser(user)
     user.email = f"verwijderd-{user.pk}@invalid.example.org"
     user.full_name = ""
     user.phone = ""
@@ -163,9 +168,6 @@ def user_anonymise(
     user.anonymised_at = timezone.now()
     user.save()
     user.roles.clear()
-    for handler in personal_data.handlers():
-        if handler.eraser is not None:
-            handler.eraser(user)
     if erasure_request is not None:
         erasure_request.status = ErasureRequest.Status.DONE
         erasure_request.handled_by = actor
