@@ -90,7 +90,7 @@ def test_map_shows_clusters_and_points_and_loads_details_on_open(page, initiativ
     axe(page)
 
     # A cluster zooms in and the map reloads with the points.
-    zoom = int(page.get_attribute(MAP, "data-zoom"))
+    zoom = float(page.get_attribute(MAP, "data-zoom"))
     page.locator(f"{MAP} .vk-cluster").click()
     page.wait_for_function(
         """([selector, zoom]) => {

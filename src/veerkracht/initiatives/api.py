@@ -213,12 +213,15 @@ cacheable = decorate_view(_cache_briefly)
 
 
 NO_FILTER = InitiativeFilter()
+FILTER_NAMES = frozenset(InitiativeFilter.PARAMS) | frozenset(InitiativeFilter.PARAMS.values())
 
 
 def _filter(request: HttpRequest) -> InitiativeFilter:
     """The filter from the query string (English or Dutch names); FilterError → 400."""
+    # The map asks most often without a filter: then there is nothing to read or check.
+    if FILTER_NAMES.isdisjoint(request.GET.keys()):
+        return NO_FILTER
     flt = InitiativeFilter.from_query(request.GET)
-    # Nothing to check without a filter; the map asks that most often.
     return flt if flt == NO_FILTER else flt.validate()
 
 

@@ -8,5 +8,6 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives: registry, intake, match team, support")
 
     def ready(self) -> None:
-        # Declare this app's capabilities; take part in AVG export and erasure.
-        from . import permissions, personal_data  # noqa: F401
+        # Declare this app's capabilities, take part in AVG export and erasure, and
+        # connect the map cache's change signals.
+        from . import map, permissions, personal_data  # noqa: F401

@@ -444,7 +444,7 @@ def _grouped_cells(flt: InitiativeFilter, grid: Grid, *, in_bbox: bool) -> Cells
         qs = qs.filter(_in_bounds(grid))
     else:
         qs = qs.filter(latitude__isnull=False, longitude__isnull=False)
-    rows = list(
+    grouped = (
         qs.annotate(
             cell_x=CellIndex("longitude", 180.0, grid.cell_lon),
             cell_y=CellIndex("latitude", 90.0, grid.cell_lat),
@@ -474,6 +474,7 @@ def _grouped_cells(flt: InitiativeFilter, grid: Grid, *, in_bbox: bool) -> Cells
             "first_id",
         )
     )
+    rows = _raw_rows(grouped)
     records = [(*row, 0) for row in rows]
     placed = (
         _unlocated(flt, grid if in_bbox else None)
@@ -482,7 +483,7 @@ def _grouped_cells(flt: InitiativeFilter, grid: Grid, *, in_bbox: bool) -> Cells
         .order_by()
         .values_list("municipality__centroid_lon", "municipality__centroid_lat", "n", "first_id")
     )
-    for lon, lat, n, first_id in placed:
+    for lon, lat, n, first_id in _raw_rows(placed):
         x, y = grid.cell_of(lon, lat)
         records.append((x, y, n, lon * n, lat * n, lon, lat, lon, lat, first_id, n))
     cells = {
@@ -490,6 +491,15 @@ def _grouped_cells(flt: InitiativeFilter, grid: Grid, *, in_bbox: bool) -> Cells
         for i, (name, dtype) in enumerate(CELL_FIELDS)
     }
     return _merge(cells, cells["x"], cells["y"])
+
+
+def _raw_rows(qs) -> list[tuple]:
+    """The rows of a values_list() query as the database driver gives them: plain
+    numbers here, which skips Django's per-value converters (a third of the time)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _merge(cells: Cells, x: np.ndarray, y: np.ndarray) -> Cells:
@@ -602,7 +612,7 @@ def _expansion_zoom(zoom: int, extent: list[float]) -> int:
 
 
 def _points(flt: InitiativeFilter, grid: Grid) -> dict[str, Any]:
-    located = list(
+    located = _raw_rows(
         _published(flt)
         .filter(_in_bounds(grid))
         .order_by("latitude", "longitude", "id")  # the index order: no sorting

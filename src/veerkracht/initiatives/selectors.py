@@ -4,7 +4,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -75,6 +75,8 @@ class InitiativeFilter:
 
     def validate(self) -> "InitiativeFilter":
         """Raise FilterError naming the parameter and value that match nothing."""
+        if self == InitiativeFilter():
+            return self
         checks = [
             ("theme", Theme.objects.filter(slug=self.theme)),
             ("factor", ResilienceFactor.objects.filter(slug=self.factor)),
@@ -110,10 +112,11 @@ def initiatives_filtered(
     if flt.phase:
         qs = qs.filter(phase=flt.phase)
     if flt.municipality:
+        # Based there, or covering it: an indexed IN-subquery, not a correlated EXISTS.
         covering = Initiative.municipalities.through.objects.filter(
-            initiative_id=OuterRef("pk"), municipality_id=flt.municipality
-        )
-        qs = qs.filter(Q(municipality_id=flt.municipality) | Q(Exists(covering)))
+            municipality_id=flt.municipality
+        ).values("initiative_id")
+        qs = qs.filter(Q(municipality_id=flt.municipality) | Q(pk__in=covering))
     if flt.group:
         members = AreaGroup.municipalities.through.objects.filter(areagroup__slug=flt.group).values(
             "municipality_id"

@@ -13,7 +13,7 @@
  *   data-tile-url, data-tile-attribution  optional background tiles;
  *   data-attribution, data-zoom-in-label, data-zoom-out-label, data-cluster-label,
  *   data-members-label, data-approximate-label, data-loading-label, data-more-label,
- *   data-popup-error, data-error-message: translated texts ("%(count)s" is replaced).
+ *   data-popup-error, data-error-message: translated texts ("{count}" is replaced).
  * After each load it sets data-loaded="true" and data-marker-count (markers drawn);
  * while loading data-loaded="false"; on failure data-error="true".
  *
@@ -30,7 +30,7 @@
   }
 
   function format(template, count) {
-    return template.replace("%(count)s", String(count));
+    return template.replace("{count}", String(count));
   }
 
   function showError(container) {
@@ -102,7 +102,9 @@
   // --- the Initiatievenkaart ------------------------------------------------------------
 
   function initiativesMap(container) {
-    var map = createMap(container, { zoomSnap: 1 });
+    // Half zoom steps fit the province better; the server gets the whole zoom below,
+    // so its cells are never less than 64 px wide on the screen.
+    var map = createMap(container, { zoomSnap: 0.5 });
     var markers = L.layerGroup().addTo(map);
     var geojsonUrl = container.getAttribute("data-geojson-url");
     var detailUrl = container.getAttribute("data-detail-url");
@@ -170,7 +172,7 @@
     function membersContent(properties) {
       var box = element("div", "vk-popup");
       box.appendChild(
-        element("p", "vk-popup__title", format(text(container, "data-members-label", "%(count)s"), properties.count))
+        element("p", "vk-popup__title", format(text(container, "data-members-label", "{count}"), properties.count))
       );
       var list = element("ul", "vk-popup__list");
       properties.members.forEach(function (member) {
@@ -246,7 +248,7 @@
       if (properties.members) {
         marker.bindPopup(membersContent(properties), { maxWidth: 320 });
         marker.on("add", function () {
-          markerElementLabel(marker, format(text(container, "data-members-label", "%(count)s"), count));
+          markerElementLabel(marker, format(text(container, "data-members-label", "{count}"), count));
         });
         return marker;
       }
@@ -266,23 +268,41 @@
         container.focus();
       });
       marker.on("add", function () {
-        markerElementLabel(marker, format(text(container, "data-cluster-label", "%(count)s"), count));
+        markerElementLabel(marker, format(text(container, "data-cluster-label", "{count}"), count));
       });
       return marker;
     }
 
+    // Markers by feature: a reload keeps the markers that are still there (and so an
+    // open popup, also when opening it panned the map), adds new ones, removes the rest.
+    var shown = {};
+
+    function featureKey(feature, coordinates) {
+      var properties = feature.properties || {};
+      return [feature.id, properties.count || 1, coordinates[0], coordinates[1]].join("|");
+    }
+
     function draw(data) {
-      markers.clearLayers();
+      var next = {};
       var count = 0;
       (data.features || []).forEach(function (feature) {
         var coordinates = feature.geometry && feature.geometry.coordinates;
         if (!coordinates) return;
-        var latlng = L.latLng(coordinates[1], coordinates[0]);
-        var properties = feature.properties || {};
-        var marker = properties.cluster ? clusterMarker(feature, latlng) : pointMarker(feature, latlng);
-        marker.addTo(markers);
+        var key = featureKey(feature, coordinates);
+        var marker = shown[key];
+        if (!marker) {
+          var latlng = L.latLng(coordinates[1], coordinates[0]);
+          var properties = feature.properties || {};
+          marker = properties.cluster ? clusterMarker(feature, latlng) : pointMarker(feature, latlng);
+          marker.addTo(markers);
+        }
+        next[key] = marker;
         count += 1;
       });
+      Object.keys(shown).forEach(function (key) {
+        if (!next[key]) markers.removeLayer(shown[key]);
+      });
+      shown = next;
       container.removeAttribute("data-error");
       container.setAttribute("data-marker-count", String(count));
       container.setAttribute("data-initiative-count", String(data.count || 0));
@@ -293,7 +313,7 @@
     function load() {
       var mine = (sequence += 1);
       container.setAttribute("data-loaded", "false");
-      var url = geojsonUrl + "?format=geojson&zoom=" + Math.round(map.getZoom()) +
+      var url = geojsonUrl + "?format=geojson&zoom=" + Math.floor(map.getZoom()) +
         "&bbox=" + bboxParam() + (filter ? "&" + filter : "");
       fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
         .then(function (response) {

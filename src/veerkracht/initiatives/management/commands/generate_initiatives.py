@@ -27,6 +27,7 @@ from veerkracht.core.models import PolicyAgenda, ResilienceFactor, Theme
 from veerkracht.core.selectors import municipality_list
 from veerkracht.core.services.audit import audit_record
 
+from ...map import forget_data_version
 from ...models import Initiative, IntakeState, OrganiserType, Phase, Scope, Source
 
 PREFIX = "[synthetisch]"
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         if count < 1:
             raise CommandError("--count must be at least 1.")
         made = generate(count=count, seed=seed)
+        forget_data_version()  # plain INSERTs send no signals
         self.stdout.write(
             f"Made {made} synthetic initiatives in {time.perf_counter() - started:.1f} s "
             f"(seed {seed})."
