@@ -7,6 +7,9 @@ from ninja.errors import ValidationError
 
 from veerkracht.core.api import router as core_router
 from veerkracht.initiatives.api import router as initiatives_router
+from veerkracht.knowledge.api import router as knowledge_router
+from veerkracht.search.api import router as search_router
+from veerkracht.support.api import router as support_router
 
 api = NinjaAPI(
     title="Veerkracht API",
@@ -54,3 +57,6 @@ def value_error(request: HttpRequest, exc: ValueError) -> HttpResponse:
 
 api.add_router("", core_router)
 api.add_router("", initiatives_router)
+api.add_router("", support_router)
+api.add_router("", knowledge_router)
+api.add_router("", search_router)

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's assets locally instead of from a CDN
     "veerkracht.core",
     "veerkracht.initiatives",
+    "veerkracht.support",
+    "veerkracht.knowledge",
+    "veerkracht.search",
 ]
 if os.environ.get("REDIS_URL"):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]

@@ -12,5 +12,8 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("veerkracht.initiatives.urls")),
+    path("", include("veerkracht.support.urls")),
+    path("", include("veerkracht.knowledge.urls")),
+    path("", include("veerkracht.search.urls")),
     path("", include("veerkracht.core.urls")),
 ]

@@ -283,7 +283,11 @@ class ContactMoment(models.Model):
 
 
 class SupportOffer(models.Model):
-    """A kind of support a provider offers (extended into the full catalogue later)."""
+    """A kind of support a provider offers: one entry of the support catalogue.
+
+    The catalogue's use cases (provider self-service, curation, HSDS export, matching)
+    live in the `support` app; the model stays here because trajectories refer to it.
+    """
 
     class Kind(models.TextChoices):
         ADVICE = "advice", _("advice")
@@ -295,6 +299,27 @@ class SupportOffer(models.Model):
         PROCESS = "process", _("process guidance")
         WORKSHOP = "workshop", _("workshop")
         METHOD = "method", _("game or method")
+        COACHING = "coaching", _("coaching")
+
+    class ServiceArea(models.TextChoices):
+        PROVINCE = "province", _("the whole province")
+        MUNICIPALITIES = "municipalities", _("selected municipalities")
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("free of charge")
+        CONTRIBUTION = "contribution", _("own contribution")
+        PAID = "paid", _("paid")
+
+    class CapacityPeriod(models.TextChoices):
+        MONTH = "month", _("per month")
+        QUARTER = "quarter", _("per quarter")
+        YEAR = "year", _("per year")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("awaiting curation")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -302,13 +327,74 @@ class SupportOffer(models.Model):
         Organisation, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="offers"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    summary = models.CharField(_("short description"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="offers"
+    )
+    factors = models.ManyToManyField(
+        ResilienceFactor, verbose_name=_("resilience factors"), blank=True, related_name="offers"
+    )
+    phases = models.JSONField(
+        _("phases it suits"),
+        default=list,
+        blank=True,
+        help_text=_("Initiative phases this support suits; empty means every phase."),
+    )
+    service_area = models.CharField(
+        _("area served"), max_length=16, choices=ServiceArea.choices, default=ServiceArea.PROVINCE
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("municipalities served"),
+        blank=True,
+        related_name="offers",
+    )
+    cost = models.CharField(
+        _("cost to the initiative"), max_length=12, choices=Cost.choices, default=Cost.FREE
+    )
+    cost_amount = models.DecimalField(
+        _("amount (euro)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    cost_note = models.CharField(_("about the cost"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("How many initiatives can be helped per period; empty means no limit."),
+    )
+    capacity_period = models.CharField(
+        _("capacity period"),
+        max_length=8,
+        choices=CapacityPeriod.choices,
+        default=CapacityPeriod.QUARTER,
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    active_from = models.DateField(_("available from"), null=True, blank=True)
+    active_until = models.DateField(_("available until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
     active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("support offer")
         verbose_name_plural = _("support offers")
         ordering = ["title"]
+        indexes = [models.Index(fields=["status", "active"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_until__isnull=True)
+                | models.Q(active_from__isnull=True)
+                | models.Q(active_until__gte=models.F("active_from")),
+                name="support_offer_dates_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

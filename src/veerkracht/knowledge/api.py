@@ -1,0 +1,5 @@
+"""knowledge API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""search API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""One search over initiatives, offers, questions, threads and articles."""

@@ -1,0 +1,5 @@
+"""matching API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""offers API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""questions API."""
+
+from ninja import Router
+
+router = Router()

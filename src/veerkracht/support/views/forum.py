@@ -1,0 +1,3 @@
+"""forum pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""matching pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""offers pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""questions pages."""
+
+urlpatterns: list = []
