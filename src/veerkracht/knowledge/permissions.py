@@ -5,6 +5,4 @@ from veerkracht.core.permissions import declare
 
 R = Role.Code
 
-declare(
-    "article.edit", {R.PROGRAMME_STAFF, R.CONTACT_TEAM, R.MATCH_TEAM, R.SUPPORT_PROVIDER}
-)
+declare("article.edit", {R.PROGRAMME_STAFF, R.CONTACT_TEAM, R.MATCH_TEAM, R.SUPPORT_PROVIDER})

@@ -1,3 +1,5 @@
-app_name = "knowledge"
+"""Knowledge base pages under /kennisbank/ (see views.py)."""
 
-urlpatterns: list = []
+from .views import urlpatterns as urlpatterns
+
+app_name = "knowledge"

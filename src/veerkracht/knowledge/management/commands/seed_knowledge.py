@@ -1,0 +1,34 @@
+"""manage.py seed_knowledge — the knowledge base's demo articles."""
+
+from django.core.management.base import BaseCommand
+
+from veerkracht.knowledge.demo import demo_articles_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the published demo articles of the knowledge base (methods, lessons and "
+        "cases from the programme documents), linked to the demo offers and initiatives "
+        "when seed_initiatives has made them. Idempotent: a second run creates nothing."
+    )
+
+    def handle(self, *args, **options) -> None:
+        report = demo_articles_seed()
+        if report.accounts:
+            self.stdout.write(
+                self.style.SUCCESS("Demo accounts created. Passwords are shown only this once:")
+            )
+            for account in report.accounts:
+                self.stdout.write(f"  {account.role:<18} {account.email:<34} {account.password}")
+        for warning in dict.fromkeys(report.warnings):
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
+        heading = (
+            "Knowledge base seeded:"
+            if report.created.get("articles")
+            else "Knowledge base articles already present; nothing new created:"
+        )
+        self.stdout.write(self.style.SUCCESS(heading))
+        for name, total in report.totals.items():
+            self.stdout.write(
+                f"  {name:<10} {report.created.get(name, 0):>5} new, {total:>5} in total"
+            )
