@@ -124,7 +124,7 @@ def test_filtering_by_municipality_reloads_map_and_list(page, initiatives, axe):
     wait_for_markers(page)
 
     page.locator("#filter-gemeente").select_option("GM0828")
-    page.locator("form[role='search'] button[type='submit']").click()
+    page.locator("main form[role='search'] button[type='submit']").click()
 
     expect(page).to_have_url(re.compile(r"gemeente=GM0828"))
     assert wait_for_markers(page) == 1

@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "veerkracht.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

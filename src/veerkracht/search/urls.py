@@ -1,3 +1,7 @@
+"""One search over initiatives, offers, questions, threads and articles."""
+
+from .views import urlpatterns
+
 app_name = "search"
 
-urlpatterns: list = []
+__all__ = ["app_name", "urlpatterns"]
