@@ -232,6 +232,12 @@ STORAGES = {
         )
     },
 }
+# The matching engine keeps its offer index in memory and reads a cheap version stamp
+# at most this often to notice other processes' changes. Tests compare it on every
+# query: the live test server answers in other threads, which cannot see a test's
+# uncommitted rows and could otherwise leave a stale index behind.
+MATCHING_STAMP_SECONDS = 0.0 if ENVIRONMENT == "test" else 5.0
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 

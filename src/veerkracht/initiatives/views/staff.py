@@ -22,6 +22,9 @@ from django.views.decorators.http import require_POST
 from veerkracht.core import selectors as core_selectors
 from veerkracht.core.models import Organisation
 from veerkracht.core.permissions import capability_required, check_capability, has_capability
+from veerkracht.support.matching import WEIGHTS as MATCH_WEIGHTS
+from veerkracht.support.selectors.matching import meeting_matching
+from veerkracht.support.selectors.questions import questions_for_initiative
 
 from .. import selectors, services
 from ..forms import ScoutingForm, served_municipalities
@@ -282,6 +285,7 @@ def _detail_page(
         "has_planned_meeting": planned.exists() if can["agenda"] else False,
         "public_fields": Initiative.PUBLIC_FIELDS,
         "page_errors": bound.get("page_errors", []),
+        "questions": list(questions_for_initiative(initiative)),
     }
     return render(request, "initiatives/staff/initiative_detail.html", context, status=status)
 
@@ -584,7 +588,13 @@ def _meeting_page(
         "decide": has_capability(user, "match.decide"),
         "manage": has_capability(user, "match.manage"),
         "agenda": has_capability(user, "agenda.add"),
+        "match": has_capability(user, "matching.use"),
+        "match_feedback": has_capability(user, "matching.feedback"),
     }
+    # The matching engine's proposals for each agenda item's open questions.
+    matching = meeting_matching([entry["initiative"] for entry in agenda])
+    for entry in agenda:
+        entry["matching"] = matching.get(entry["initiative"].pk)
     planned = meeting.status == MatchMeeting.Status.PLANNED
     errors = list(bound.get("errors", []))
     for entry in agenda:
@@ -620,6 +630,7 @@ def _meeting_page(
             "can": can,
             "close_form": bound.get("close") or MeetingCloseForm(auto_id="close-%s"),
             "errors": errors,
+            "match_weights": MATCH_WEIGHTS,
         },
     )
 

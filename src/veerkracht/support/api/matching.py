@@ -1,5 +1,187 @@
-"""matching API."""
+"""Matching API (/api/v1/matching/...): ranked offers for a question, initiatives for an offer.
 
-from ninja import Router
+The response shapes are a contract other tools rely on; see docs/matching.md.
+"""
 
-router = Router()
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from veerkracht.core.models import Municipality, ResilienceFactor, Theme
+from veerkracht.core.permissions import has_capability
+from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
+from veerkracht.initiatives.models import SupportOffer
+
+from ..matching import MatchQuery, match_offers
+from ..matching.initiatives import match_initiatives
+from ..models import Question
+from ..selectors.matching import question_match_query
+
+router = Router(tags=["Matching"])
+
+MAX_LIMIT = 50
+
+
+class MatchIn(Schema):
+    text: str = Field("", description="The question in free text (Dutch).")
+    themes: list[str] = Field(default_factory=list, description="Theme slugs.")
+    factors: list[str] = Field(default_factory=list, description="Resilience factor slugs.")
+    municipality: str | None = Field(None, description="CBS municipality code, e.g. GM0772.")
+    limit: int = Field(10, description="How many results (1..50).")
+
+
+class OfferRefOut(Schema):
+    id: int
+    title: str
+    provider: str = Field(..., description="The provider's name.")
+    kind: str
+
+
+class OfferResultOut(Schema):
+    offer: OfferRefOut
+    score: float
+    components: dict[str, float] = Field(..., description="Each score component, 0..1.")
+    reason: str = Field(..., description="One-line reason in the active language.")
+
+
+class OfferResultsOut(Schema):
+    results: list[OfferResultOut]
+
+
+class InitiativeRefOut(Schema):
+    id: int
+    slug: str
+    name: str
+    municipality: str | None
+
+
+class InitiativeResultOut(Schema):
+    initiative: InitiativeRefOut
+    score: float
+    components: dict[str, float]
+    reason: str
+
+
+class InitiativeResultsOut(Schema):
+    results: list[InitiativeResultOut]
+
+
+class _Invalid(Exception):
+    def __init__(self, errors: list[dict[str, Any]]):
+        self.errors = errors
+
+
+def _error(field: str, message: str) -> dict[str, Any]:
+    return {"loc": ["body", field], "msg": message, "type": "value_error"}
+
+
+def _validate(payload: MatchIn) -> list[dict[str, Any]]:
+    errors = []
+    unknown = sorted(set(payload.themes) - set(Theme.objects.values_list("slug", flat=True)))
+    if unknown:
+        errors.append(_error("themes", f"unknown theme slug(s): {', '.join(unknown)}"))
+    unknown = sorted(
+        set(payload.factors) - set(ResilienceFactor.objects.values_list("slug", flat=True))
+    )
+    if unknown:
+        errors.append(_error("factors", f"unknown factor slug(s): {', '.join(unknown)}"))
+    if payload.municipality and not Municipality.objects.filter(code=payload.municipality).exists():
+        errors.append(_error("municipality", f"unknown municipality code {payload.municipality!r}"))
+    if not 1 <= payload.limit <= MAX_LIMIT:
+        errors.append(_error("limit", f"limit must be between 1 and {MAX_LIMIT}"))
+    if not payload.text.strip() and not payload.themes and not payload.factors:
+        errors.append(_error("text", "give a text, or at least one theme or factor"))
+    return errors
+
+
+def _limit_error() -> dict[str, Any]:
+    return _error("limit", f"limit must be between 1 and {MAX_LIMIT}")
+
+
+def _unprocessable(request: HttpRequest, errors: list[dict[str, Any]]):
+    detail = " ".join(f"Invalid '{e['loc'][-1]}': {e['msg']}." for e in errors)
+    return Status(422, {"detail": detail, "errors": errors})
+
+
+@router.post(
+    "/matching/offers",
+    response={200: OfferResultsOut, 422: ValidationErrorOut},
+    summary="Rank support offers for a question",
+)
+def match_offers_post(request: HttpRequest, payload: MatchIn):
+    """Hard filters (area served, dates, capacity), then the transparent score.
+
+    Every result carries its score components (each 0..1) and a one-line reason.
+    """
+    errors = _validate(payload)
+    if errors:
+        return _unprocessable(request, errors)
+    query = MatchQuery(
+        text=payload.text,
+        themes=payload.themes,
+        factors=payload.factors,
+        municipality=payload.municipality or None,
+    )
+    return {"results": [m.as_api() for m in match_offers(query, limit=payload.limit)]}
+
+
+@router.get(
+    "/matching/offers",
+    response={200: OfferResultsOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Rank support offers for a stored question",
+)
+def match_offers_for_question(request: HttpRequest, question: int, limit: int = 10):
+    """Public questions for anyone; other questions need the matching.use capability."""
+    if not 1 <= limit <= MAX_LIMIT:
+        return _unprocessable(
+            request, [_error("limit", f"limit must be between 1 and {MAX_LIMIT}")]
+        )
+    found = (
+        Question.objects.select_related("initiative")
+        .prefetch_related("themes", "factors", "initiative__themes")
+        .filter(pk=question)
+        .first()
+    )
+    if found is None:
+        raise HttpError(404, f"No question {question}.")
+    if not (found.public and found.initiative.published) and not has_capability(
+        request.user, "matching.use"
+    ):
+        raise HttpError(403, "This question is not public; matching it needs matching.use.")
+    results = match_offers(question_match_query(found), limit=limit)
+    return {"results": [m.as_api() for m in results]}
+
+
+@router.get(
+    "/matching/initiatives",
+    response={200: InitiativeResultsOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Initiatives that could use a support offer (staff)",
+)
+def match_initiatives_for_offer(request: HttpRequest, offer: str, limit: int = 10):
+    if not has_capability(request.user, "matching.use"):
+        raise HttpError(403, "Matching initiatives needs the matching.use capability.")
+    if not 1 <= limit <= MAX_LIMIT:
+        return _unprocessable(
+            request, [_error("limit", f"limit must be between 1 and {MAX_LIMIT}")]
+        )
+    found = SupportOffer.objects.filter(slug=offer).first()
+    if found is None:
+        raise HttpError(404, f"No support offer '{offer}'.")
+    return {
+        "results": [
+            {
+                "initiative": {
+                    "id": m.initiative_id,
+                    "slug": m.slug,
+                    "name": m.name,
+                    "municipality": m.municipality,
+                },
+                "score": m.score,
+                "components": m.components,
+                "reason": m.reason,
+            }
+            for m in match_initiatives(found, limit=limit)
+        ]
+    }
