@@ -38,6 +38,10 @@ setup: install
 	$(MANAGE) load_reference
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_initiatives
+	$(MANAGE) seed_support
+	$(MANAGE) seed_forum
+	$(MANAGE) seed_knowledge
+	$(MANAGE) rebuild_search_index
 
 serve:
 	$(VENV)/bin/gunicorn veerkracht.wsgi:application --pythonpath src \
