@@ -8,6 +8,7 @@ from ninja.errors import ValidationError
 from veerkracht.core.api import router as core_router
 from veerkracht.initiatives.api import router as initiatives_router
 from veerkracht.knowledge.api import router as knowledge_router
+from veerkracht.monitor.api import router as monitor_router
 from veerkracht.search.api import router as search_router
 from veerkracht.support.api import router as support_router
 
@@ -60,3 +61,4 @@ api.add_router("", initiatives_router)
 api.add_router("", support_router)
 api.add_router("", knowledge_router)
 api.add_router("", search_router)
+api.add_router("/monitor", monitor_router)

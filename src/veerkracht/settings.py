@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "veerkracht.support",
     "veerkracht.knowledge",
     "veerkracht.search",
+    "veerkracht.monitor",
 ]
 if os.environ.get("REDIS_URL"):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("veerkracht.support.urls")),
     path("", include("veerkracht.knowledge.urls")),
     path("", include("veerkracht.search.urls")),
+    path("", include("veerkracht.monitor.urls")),
     path("", include("veerkracht.core.urls")),
 ]

@@ -1,0 +1,5 @@
+"""data API."""
+
+from ninja import Router
+
+router = Router()

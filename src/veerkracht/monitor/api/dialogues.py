@@ -1,0 +1,5 @@
+"""dialogues API."""
+
+from ninja import Router
+
+router = Router()

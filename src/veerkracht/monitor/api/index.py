@@ -1,0 +1,5 @@
+"""index API."""
+
+from ninja import Router
+
+router = Router()

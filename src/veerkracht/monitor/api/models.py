@@ -1,0 +1,5 @@
+"""models API."""
+
+from ninja import Router
+
+router = Router()

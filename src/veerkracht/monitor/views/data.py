@@ -1,0 +1,3 @@
+"""data pages."""
+
+urlpatterns: list = []

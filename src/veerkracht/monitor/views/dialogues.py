@@ -1,0 +1,3 @@
+"""dialogues pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""index pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""models pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""pages pages."""
+
+urlpatterns: list = []
