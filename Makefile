@@ -41,6 +41,11 @@ setup: install
 	$(MANAGE) seed_support
 	$(MANAGE) seed_forum
 	$(MANAGE) seed_knowledge
+	$(MANAGE) load_monitor_framework
+	$(MANAGE) import_cbs_observations
+	$(MANAGE) build_index --years 2023 --province PV30 --publish --if-missing
+	$(MANAGE) seed_dialogues
+	$(MANAGE) generate_survey --respondents 10000 --seed 1 --fit --publish --if-missing
 	$(MANAGE) rebuild_search_index
 
 serve:
