@@ -1,7 +1,5 @@
 """CSV import of observations."""
 
-import time
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
@@ -156,7 +154,8 @@ def test_command_imports_and_reports_errors(setup, tmp_path):
         call_command("import_observations", str(bad), verbosity=0)
 
 
-def test_100000_rows_import_in_a_few_seconds(setup):
+def test_100000_rows_are_all_stored_in_one_import(setup):
+    # Speed is measured by benchmarks/monitor_import_benchmark.py, not here.
     codes = [f"GM{1000 + i:04d}" for i in range(1000)]
     from veerkracht.core.models import Municipality
 
@@ -167,14 +166,10 @@ def test_100000_rows_import_in_a_few_seconds(setup):
         for year in range(2000, 2025):
             out.extend(f"{c};{year};{ind.code};{(year % 50) + 0.5};20" for c in codes)
     data = "\n".join(out[:100001]).encode()
-    start = time.perf_counter()
     with translation.override("en"):
         record = observations_import(actor=None, file=data)
-    elapsed = time.perf_counter() - start
     assert record.status == "stored" and record.created == 100_000
     assert Observation.objects.count() == 100_000
-    print(f"100,000 rows: {elapsed:.2f} s")
-    assert elapsed < 20, elapsed  # ~2 s on SQLite, a few s on PostgreSQL, unloaded
 
 
 # --- the upload page ---------------------------------------------------------------------
