@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from ninja import Query, Router
 from ninja.decorators import decorate_view
@@ -36,20 +38,54 @@ AREAS = ["CBS areas"]
 VOCABULARIES = ["Vocabularies"]
 
 
-def _cache_public(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Mark successful responses as cacheable by anyone for CACHE_MAX_AGE seconds."""
+def api_page(request: HttpRequest, items: Any, *, page: int, page_size: int) -> tuple[dict, Any]:
+    """One page of a queryset for a paginated answer: the envelope (`count`, `page`,
+    `page_size`, `next`, `previous` as absolute URLs) and the page's items. A page past
+    the last one is a 404."""
+    count = items.count()
+    pages = max(1, -(-count // page_size))
+    if page > pages:
+        raise HttpError(404, f"Page {page} does not exist; there are {pages} page(s).")
 
-    @wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = run(request, *args, **kwargs)
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=CACHE_MAX_AGE)
-        return response
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    return wrapper
+    start = (page - 1) * page_size
+    envelope = {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "next": url(page + 1) if page < pages else None,
+        "previous": url(page - 1) if page > 1 else None,
+    }
+    return envelope, items[start : start + page_size]
 
 
-cacheable = decorate_view(_cache_public)
+def cache_publicly(max_age: int) -> Callable:
+    """A ninja view decorator: successful responses may be cached by anyone for `max_age` s."""
+
+    def decorator(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = run(request, *args, **kwargs)
+            if response.status_code == 200:
+                patch_cache_control(response, public=True, max_age=max_age)
+            return response
+
+        return wrapper
+
+    return decorate_view(decorator)
+
+
+cacheable = cache_publicly(CACHE_MAX_AGE)
+
+
+def municipality_geojson_url(province_code: str) -> str:
+    """The URL of a province's municipalities as GeoJSON (what the maps draw)."""
+    query = urlencode({"province": province_code, "format": "geojson"})
+    return f"{reverse('api-v1:list_municipalities')}?{query}"
 
 
 def _geojson_response(data: dict) -> JsonResponse:

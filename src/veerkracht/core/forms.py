@@ -13,6 +13,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
     UsernameField,
 )
+from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,16 @@ def _classes_for(widget: forms.Widget) -> tuple[str, str]:
         if isinstance(widget, widget_class):
             return css, invalid
     return "", ""
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the fields it names, the rest
+    (and errors without a field) at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class UtrechtFormMixin:

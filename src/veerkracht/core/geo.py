@@ -145,13 +145,11 @@ def _build(version: int) -> _Index:
             boundary__isnull=False
         ).values_list("code", "name", "year", "boundary")
     )
-    districts = None
-    if District.objects.filter(boundary__isnull=False).exists():
-        districts = _Layer.build(
-            District.objects.filter(boundary__isnull=False).values_list(
-                "code", "name", "year", "boundary", "municipality_id"
-            )
+    districts = _Layer.build(
+        District.objects.filter(boundary__isnull=False).values_list(
+            "code", "name", "year", "boundary", "municipality_id"
         )
+    )
     return _Index(
         municipalities=municipalities,
         districts=districts,

@@ -32,10 +32,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+def _roles_grant(codes: frozenset[str], capability: str) -> bool:
+    return R.ADMINISTRATOR in codes or bool(codes & CAPABILITIES[capability])
+
+
 def grants_admin_site(role_codes: Iterable[str]) -> bool:
     """Whether people with these roles may enter the admin site (their `is_staff`)."""
-    codes = set(role_codes)
-    return R.ADMINISTRATOR in codes or bool(codes & CAPABILITIES["admin.use"])
+    return _roles_grant(frozenset(role_codes), "admin.use")
 
 
 def declare(capability: str, roles: Iterable[str]) -> None:
@@ -63,8 +66,7 @@ def has_capability(user: Any, capability: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    codes = user_role_codes(user)
-    return R.ADMINISTRATOR in codes or bool(codes & CAPABILITIES[capability])
+    return _roles_grant(user_role_codes(user), capability)
 
 
 def user_capabilities(user: Any) -> frozenset[str]:

@@ -1,5 +1,9 @@
 """Read queries for areas and vocabularies, shared by pages, the API and other apps."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
@@ -14,6 +18,7 @@ from .models import (
     ResilienceFactor,
     Theme,
 )
+from .models.geography import AREA_MODELS, Area, area_model_for_code
 
 
 def served_province_code() -> str:
@@ -232,3 +237,38 @@ def audit_object_types() -> list[str]:
     return list(
         AuditRecord.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
     )
+
+
+def area_get(*, code: str) -> Area | None:
+    """The CBS area of any level with this code (without its boundary), or None."""
+    code = (code or "").strip().upper()
+    model = area_model_for_code(code)
+    if model is None:
+        return None
+    return model.objects.filter(code=code).defer("boundary").first()
+
+
+def area_exists(*, code: str) -> bool:
+    model = area_model_for_code(code)
+    return model is not None and model.objects.filter(pk=code.upper()).exists()
+
+
+def area_names(*, codes: Iterable[str], level: str | None = None) -> dict[str, str]:
+    """Code → name of these areas; of one level, or of any level by their code prefixes."""
+    models: dict[type[Area], list[str]] = defaultdict(list)
+    for code in codes:
+        model = AREA_MODELS.get(level) if level is not None else area_model_for_code(code)
+        if model is not None:
+            models[model].append(code)
+    names: dict[str, str] = {}
+    for model, group in models.items():
+        names.update(model.objects.filter(code__in=group).values_list("code", "name"))
+    return names
+
+
+def area_boundaries(*, level: str, codes: Iterable[str]) -> dict[str, Any]:
+    """Code → GeoJSON boundary of these areas of one level."""
+    model = AREA_MODELS.get(level)
+    if model is None:
+        return {}
+    return dict(model.objects.filter(code__in=list(codes)).values_list("code", "boundary"))

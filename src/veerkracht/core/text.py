@@ -40,6 +40,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of a text, stop words included."""
+    if text.isascii():  # nothing to fold but the case: skip the slower Unicode pass
+        return _WORD.findall(text.lower())
     return _WORD.findall(fold(text))
 
 
@@ -49,6 +51,11 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def content_words(text: str) -> list[str]:
+    """The folded words of a text that carry meaning: no stop words, no single letters."""
+    return [w for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+
+
 def terms(text: str) -> list[str]:
     """The stemmed terms of a text, without stop words, in order (duplicates kept)."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+    return [stem(w) for w in content_words(text)]

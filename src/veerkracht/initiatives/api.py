@@ -5,19 +5,15 @@ the contact person made them public (`contact_public`). Internal fields are not 
 read from the database here.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
-from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
+from veerkracht.core.api import GEOJSON_CONTENT_TYPE, api_page, cache_publicly
 from veerkracht.core.models import Municipality, PolicyAgenda, ResilienceFactor, Theme
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 
@@ -28,7 +24,6 @@ from .selectors import InitiativeFilter, initiatives_filtered
 router = Router()
 
 TAGS = ["Initiatives"]
-GEOJSON_CONTENT_TYPE = "application/geo+json"
 CACHE_MAX_AGE = 60
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -190,26 +185,7 @@ def _public_url(request: HttpRequest, slug: str) -> str:
     return request.build_absolute_uri(reverse("initiatives:detail", kwargs={"slug": slug}))
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
-def _cache_briefly(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Let browsers and proxies keep successful answers for CACHE_MAX_AGE seconds."""
-
-    @wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = run(request, *args, **kwargs)
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=CACHE_MAX_AGE)
-        return response
-
-    return wrapper
-
-
-cacheable = decorate_view(_cache_briefly)
+cacheable = cache_publicly(CACHE_MAX_AGE)
 
 
 NO_FILTER = InitiativeFilter()
@@ -222,7 +198,7 @@ def _filter(request: HttpRequest) -> InitiativeFilter:
     if FILTER_NAMES.isdisjoint(request.GET.keys()):
         return NO_FILTER
     flt = InitiativeFilter.from_query(request.GET)
-    return flt if flt == NO_FILTER else flt.validate()
+    return flt.validate()
 
 
 FILTER_HELP = " Also accepted under its Dutch name '{dutch}'."
@@ -311,21 +287,10 @@ def list_initiatives(
         return HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
 
     qs = public_queryset(initiatives_filtered(flt)).order_by("name", "pk")
-    count = qs.count()
-    pages = max(1, -(-count // page_size))
-    if page > pages:
-        raise HttpError(404, f"Page {page} does not exist; there are {pages} page(s).")
-    start = (page - 1) * page_size
-    results = [
-        initiative_public_data(i, url=_public_url(request, i.slug))
-        for i in qs[start : start + page_size]
-    ]
+    envelope, page_items = api_page(request, qs, page=page, page_size=page_size)
+    results = [initiative_public_data(i, url=_public_url(request, i.slug)) for i in page_items]
     return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "next": _page_url(request, page + 1) if page < pages else None,
-        "previous": _page_url(request, page - 1) if page > 1 else None,
+        **envelope,
         "results": results,
     }
 

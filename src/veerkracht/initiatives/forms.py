@@ -35,7 +35,8 @@ PHONE = RegexValidator(
 
 def served_municipalities() -> QuerySet[Municipality]:
     """Municipalities of the served province, in their newest CBS year (merged ones drop out)."""
-    qs = Municipality.objects.filter(province_id=settings.VEERKRACHT_PROVINCE)
+    # Not the boundaries: the forms list names (twice); `_clean_point` loads one if needed.
+    qs = Municipality.objects.filter(province_id=settings.VEERKRACHT_PROVINCE).defer("boundary")
     latest = qs.aggregate(year=Max("year"))["year"]
     if latest is not None:
         qs = qs.filter(Q(year=latest) | Q(year__isnull=True))

@@ -46,7 +46,12 @@ def _linked(user: Any, email: str):
     condition = Q(initiator=user) | Q(owner=user)
     if email:
         condition |= Q(contact_email__iexact=email)
-    return Initiative.objects.filter(condition).select_related("municipality").order_by("pk")
+    return (
+        Initiative.objects.filter(condition)
+        .select_related("municipality")
+        .defer("municipality__boundary")
+        .order_by("pk")
+    )
 
 
 def initiatives_export(user: Any) -> list[dict[str, Any]]:

@@ -26,6 +26,11 @@ from .workflows import OPEN_INTAKE, PIPELINE_ORDER
 FOLLOW_UP_AFTER_DAYS = 90
 
 
+# Lists and pages name an initiative's municipalities; their boundaries, the bulk of a
+# row, are read only where a map draws them.
+COVERED_MUNICIPALITIES = Prefetch("municipalities", queryset=Municipality.objects.defer("boundary"))
+
+
 class FilterError(ValueError):
     """A filter value that names nothing (an unknown theme, municipality …)."""
 
@@ -138,6 +143,7 @@ def initiative_list_public(flt: InitiativeFilter) -> QuerySet[Initiative]:
     return (
         initiatives_filtered(flt)
         .select_related("municipality")
+        .defer("municipality__boundary")
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("position")),
             "factors",
@@ -151,7 +157,8 @@ def initiative_get_public(*, slug: str) -> Initiative | None:
     return (
         Initiative.objects.filter(published=True, slug=slug)
         .select_related("municipality", "district")
-        .prefetch_related("themes", "factors", "policy_agendas", "municipalities")
+        .defer("district__boundary")  # the page draws the municipality only
+        .prefetch_related("themes", "factors", "policy_agendas", COVERED_MUNICIPALITIES)
         .first()
     )
 
@@ -160,7 +167,8 @@ def initiative_get_internal(*, pk: int) -> Initiative | None:
     return (
         Initiative.objects.filter(pk=pk)
         .select_related("municipality", "district", "owner", "initiator")
-        .prefetch_related("themes", "factors", "policy_agendas", "municipalities")
+        .defer("municipality__boundary", "district__boundary")
+        .prefetch_related("themes", "factors", "policy_agendas", COVERED_MUNICIPALITIES)
         .first()
     )
 
@@ -188,7 +196,7 @@ def initiatives_similar(*, name: str, municipality: str | None = None, limit: in
     qs = Initiative.objects.filter(condition)
     if municipality:
         qs = qs.filter(municipality_id=municipality)
-    candidates = list(qs.select_related("municipality")[:200])
+    candidates = list(qs.select_related("municipality").defer("municipality__boundary")[:200])
     target = set(_words(name))
 
     def score(initiative: Initiative) -> float:
@@ -240,6 +248,7 @@ def initiatives_for_owner(*, user) -> QuerySet[Initiative]:
     return (
         Initiative.objects.filter(owner=user)
         .select_related("municipality")
+        .defer("municipality__boundary")
         .annotate(latest_contact=Max("contact_moments__at"))
         .order_by("name")
     )
@@ -256,7 +265,11 @@ def follow_ups_due(*, user=None, days: int = FOLLOW_UP_AFTER_DAYS) -> QuerySet[I
     )
     if user is not None:
         qs = qs.filter(owner=user)
-    return qs.select_related("municipality", "owner").order_by("latest_contact", "created_at")
+    return (
+        qs.select_related("municipality", "owner")
+        .defer("municipality__boundary")
+        .order_by("latest_contact", "created_at")
+    )
 
 
 def intake_queue() -> QuerySet[Initiative]:
@@ -264,6 +277,7 @@ def intake_queue() -> QuerySet[Initiative]:
     return (
         Initiative.objects.filter(intake_state__in=[IntakeState.SIGNED_UP, IntakeState.SCOUTED])
         .select_related("municipality", "owner")
+        .defer("municipality__boundary")
         .order_by("created_at")
     )
 
@@ -275,6 +289,7 @@ def agenda_candidates() -> QuerySet[Initiative]:
             intake_state__in=[IntakeState.VISITED, IntakeState.MORE_INFORMATION]
         )
         .select_related("municipality")
+        .defer("municipality__boundary")
         .order_by("updated_at")
     )
 
@@ -283,6 +298,7 @@ def match_meeting_detail(*, meeting: MatchMeeting) -> list[dict[str, Any]]:
     """The agenda with, per item, the initiative's intake summary (latest visit report)."""
     items = list(
         meeting.items.select_related("initiative", "initiative__municipality", "decided_by")
+        .defer("initiative__municipality__boundary")
         .prefetch_related(
             "initiative__themes",
             "initiative__factors",

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from veerkracht.core.geo import locate
@@ -31,6 +30,7 @@ from veerkracht.core.models import (
 )
 from veerkracht.core.permissions import check_capability
 from veerkracht.core.services.audit import audit_record, audit_snapshot
+from veerkracht.core.slugs import unique_slug
 
 from .models import (
     ContactMoment,
@@ -82,15 +82,7 @@ def _timeline(
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:100] or "initiatief"
-    slug, n = base, 2
-    qs = Initiative.objects.all()
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return unique_slug(Initiative.objects.all(), name, fallback="initiatief", exclude_pk=exclude_pk)
 
 
 def _apply_transition(

@@ -329,6 +329,9 @@ class InitiativeEditForm(StaffForm):
             self.fields[name].widget = forms.CheckboxSelectMultiple()
             self.fields[name].queryset = self.fields[name].queryset.order_by("name")
         self.fields["owner"].queryset = _staff_users().order_by("full_name", "email")
+        # The choices show names: leave every municipality's boundary in the database.
+        for name in ("municipality", "municipalities"):
+            self.fields[name].queryset = self.fields[name].queryset.defer("boundary")
         self.fields["municipality"].queryset = self.fields["municipality"].queryset.order_by("name")
         for name in ("description", "goals", "learning_questions", "internal_notes"):
             self.fields[name].widget = Textarea()

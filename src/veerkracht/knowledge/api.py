@@ -6,10 +6,11 @@ No names of authors or editors: the API is public.
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from veerkracht.core.api import api_page
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 
 from . import selectors
@@ -82,17 +83,8 @@ def _summary(request: HttpRequest, article: Article) -> dict[str, Any]:
     }
 
 
-def _offer_url(request: HttpRequest, slug: str) -> str | None:
-    try:
-        return request.build_absolute_uri(reverse("support:offer_detail", args=[slug]))
-    except NoReverseMatch:  # the support app has no offer pages (yet)
-        return None
-
-
-def _page_url(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+def _offer_url(request: HttpRequest, slug: str) -> str:
+    return request.build_absolute_uri(reverse("support:offer_detail", args=[slug]))
 
 
 @router.get(
@@ -121,18 +113,10 @@ def list_articles(
         factor=factor or "",
         q=(q or "")[:200],
     )
-    count = articles.count()
-    pages = max(1, -(-count // page_size))
-    if page > pages:
-        raise HttpError(404, f"Page {page} does not exist; there are {pages} page(s).")
-    start = (page - 1) * page_size
+    envelope, page_items = api_page(request, articles, page=page, page_size=page_size)
     return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "next": _page_url(request, page + 1) if page < pages else None,
-        "previous": _page_url(request, page - 1) if page > 1 else None,
-        "results": [_summary(request, a) for a in articles[start : start + page_size]],
+        **envelope,
+        "results": [_summary(request, a) for a in page_items],
     }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from veerkracht.core.models import ResilienceFactor, Role, Theme, User
-from veerkracht.core.services.demo import DemoAccount, demo_accounts_create, demo_email
+from veerkracht.core.services.demo import DemoAccount, demo_account
 from veerkracht.initiatives.models import Initiative, SupportOffer
 
 from . import services
@@ -33,11 +33,9 @@ class DemoReport:
 
 
 def _editor(report: DemoReport) -> User:
-    email = demo_email(Role.Code.PROGRAMME_STAFF)
-    editor = User.objects.filter(email=email, is_active=True).first()
-    if editor is None:
-        report.accounts = [a for a in demo_accounts_create() if a.password]
-        editor = User.objects.get(email=email)
+    editor, created = demo_account(Role.Code.PROGRAMME_STAFF)
+    if created:
+        report.accounts = created
     return editor
 
 

@@ -13,6 +13,15 @@ from .models import Article, ArticleVersion, Tag
 VOCABULARY_ORDER = ("position", "name")
 
 
+def _vocabulary_prefetches() -> list[Prefetch]:
+    """The article's tags, themes and factors, each in display order."""
+    return [
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch("themes", queryset=Theme.objects.order_by(*VOCABULARY_ORDER)),
+        Prefetch("factors", queryset=ResilienceFactor.objects.order_by(*VOCABULARY_ORDER)),
+    ]
+
+
 def article_list(
     *,
     published_only: bool = True,
@@ -45,11 +54,7 @@ def article_list(
         )
     if tag or theme or factor:
         articles = articles.distinct()
-    return articles.prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name")),
-        Prefetch("themes", queryset=Theme.objects.order_by(*VOCABULARY_ORDER)),
-        Prefetch("factors", queryset=ResilienceFactor.objects.order_by(*VOCABULARY_ORDER)),
-    ).order_by("title", "pk")
+    return articles.prefetch_related(*_vocabulary_prefetches()).order_by("title", "pk")
 
 
 def tag_list(*, published_only: bool = True) -> QuerySet[Tag]:
@@ -68,9 +73,7 @@ def article_get(*, slug: str, published_only: bool = True) -> Article | None:
     Linked initiatives: published ones only; linked offers: published, active ones only.
     """
     articles = Article.objects.select_related("author").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name")),
-        Prefetch("themes", queryset=Theme.objects.order_by(*VOCABULARY_ORDER)),
-        Prefetch("factors", queryset=ResilienceFactor.objects.order_by(*VOCABULARY_ORDER)),
+        *_vocabulary_prefetches(),
         Prefetch(
             "initiatives",
             queryset=Initiative.objects.filter(published=True)
@@ -197,6 +200,11 @@ def diff_lines(old: list[str], new: list[str]) -> list[DiffRow]:
     return rows
 
 
+def version_diff(*, old: ArticleVersion, new: ArticleVersion) -> VersionDiff:
+    """The differences between two versions already loaded."""
+    return VersionDiff(old=old, new=new, rows=diff_lines(_lines(old), _lines(new)))
+
+
 def article_version_diff(*, article: Article, old: int, new: int) -> VersionDiff | None:
     """The differences between two versions of the article (None when one is missing)."""
     versions = {
@@ -205,8 +213,4 @@ def article_version_diff(*, article: Article, old: int, new: int) -> VersionDiff
     }
     if old not in versions or new not in versions:
         return None
-    return VersionDiff(
-        old=versions[old],
-        new=versions[new],
-        rows=diff_lines(_lines(versions[old]), _lines(versions[new])),
-    )
+    return version_diff(old=versions[old], new=versions[new])

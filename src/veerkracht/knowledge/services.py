@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from veerkracht.core.models import ResilienceFactor, Theme
 from veerkracht.core.permissions import check_capability
 from veerkracht.core.services.audit import audit_changes, audit_record, audit_snapshot
+from veerkracht.core.slugs import unique_slug
 from veerkracht.initiatives.models import Initiative, SupportOffer
 
 from .models import Article, ArticleAttachment, ArticleVersion, Tag
@@ -63,11 +64,7 @@ RESERVED_SLUGS = frozenset({"nieuw"})
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "artikel"
-    slug, n = base, 2
-    while slug in RESERVED_SLUGS or Article.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(Article.objects.all(), title, fallback="artikel", reserved=RESERVED_SLUGS)
 
 
 def _relations(article: Article) -> dict[str, list]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veerkracht.core import selectors as core_selectors
+from veerkracht.core.forms import add_service_errors
 from veerkracht.core.permissions import capability_required, has_capability
 
 from . import selectors, services
@@ -41,14 +42,6 @@ def _article_or_404(request: HttpRequest, slug: str) -> Article:
     if article is None:
         raise Http404(_("There is no article at this address."))
     return article
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -137,7 +130,8 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     """The versions and the differences between two of them (?van=&naar=)."""
     article = _article_or_404(request, slug)
     versions = selectors.article_versions(article=article)
-    numbers = [v.number for v in versions]
+    by_number = {v.number: v for v in versions}
+    numbers = list(by_number)
 
     def number(param: str, default: int) -> int:
         try:
@@ -150,8 +144,8 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     new = number("naar", newest)
     old = number("van", max((n for n in numbers if n < new), default=new))
     diff = None
-    if len(numbers) > 1:
-        diff = selectors.article_version_diff(article=article, old=old, new=new)
+    if len(numbers) > 1:  # old and new are then numbers of loaded versions
+        diff = selectors.version_diff(old=by_number[old], new=by_number[new])
     context = {
         "article": article,
         "versions": versions,
@@ -171,7 +165,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
         try:
             article = services.article_create(actor=request.user, **kwargs)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The article is saved. It is not published yet."))
             return redirect("knowledge:article_detail", slug=article.slug)
@@ -189,7 +183,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, article=article, **form.service_kwargs()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             if article.current_version != before:
                 messages.success(
@@ -251,7 +245,7 @@ def attachment_list(request: HttpRequest, slug: str) -> HttpResponse:
                     title=form.cleaned_data["title"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The attachment is added."))
                 return redirect("knowledge:attachment_list", slug=article.slug)

@@ -13,8 +13,8 @@ from datetime import date
 
 from django.db import transaction
 
-from veerkracht.core.models import Municipality, Role, User
-from veerkracht.core.services.demo import DemoAccount, demo_accounts_create, demo_email
+from veerkracht.core.models import Municipality, Role
+from veerkracht.core.services.demo import DemoAccount, demo_account
 
 from .models import Dialogue, LearningKey
 from .services import dialogues as services
@@ -218,14 +218,6 @@ class DialoguesDemoReport:
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
-def _actor() -> tuple[User, list[DemoAccount]]:
-    email = demo_email(Role.Code.PROGRAMME_STAFF)
-    accounts = []
-    if not User.objects.filter(email=email).exists():
-        accounts = [account for account in demo_accounts_create() if account.password]
-    return User.objects.get(email=email), accounts
-
-
 @transaction.atomic
 def dialogues_demo_seed() -> DialoguesDemoReport:
     report = DialoguesDemoReport()
@@ -242,7 +234,7 @@ def dialogues_demo_seed() -> DialoguesDemoReport:
             + ", ".join(sorted(codes - known))
             + "; run import_cbs_areas."
         )
-    actor, report.accounts = _actor()
+    actor, report.accounts = demo_account(Role.Code.PROGRAMME_STAFF)
     keys = {key.code: key for key in LearningKey.objects.all()}
     for code, place, day, participants, facilitator, summary, statements, actions in DIALOGUES:
         if Dialogue.objects.filter(place=place, date=day, synthetic=True).exists():

@@ -151,23 +151,18 @@ def fts5_expression(clauses: Sequence[Clause], excluded: Sequence[Clause]) -> st
     return expression
 
 
-def _ts_phrase(stems: Sequence[str], prefix: bool, weight: str = "") -> str:
-    lexemes = [f"'{s}'" + (f":{weight}" if weight else "") for s in stems]
+def _ts_phrase(stems: Sequence[str], prefix: bool) -> str:
+    lexemes = [f"'{s}'" for s in stems]
     if prefix:
-        lexemes[-1] = f"'{stems[-1]}':*{weight}"
+        lexemes[-1] = f"'{stems[-1]}':*"
     return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
 
 
-def tsquery_expression(
-    clauses: Sequence[Clause], excluded: Sequence[Clause], *, weight: str = ""
-) -> str:
-    """The same query as a tsquery literal (stems are [0-9a-z]+, so no quoting issues).
-
-    With `weight` ("A") every lexeme must occur with that weight: in the title.
-    """
+def tsquery_expression(clauses: Sequence[Clause], excluded: Sequence[Clause]) -> str:
+    """The same query as a tsquery literal (stems are [0-9a-z]+, so no quoting issues)."""
     parts = []
     for clause in clauses:
-        phrases = [_ts_phrase(p, clause.prefix, weight) for p in clause.alternatives]
+        phrases = [_ts_phrase(p, clause.prefix) for p in clause.alternatives]
         parts.append(phrases[0] if len(phrases) == 1 else "(" + " | ".join(phrases) + ")")
     for clause in excluded:
         parts.extend(f"!{_ts_phrase(p, False)}" for p in clause.alternatives)

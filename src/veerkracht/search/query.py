@@ -63,7 +63,7 @@ def _fix(stems: list[str], raw: str, corrections: list[tuple[str, str]]) -> list
     return fixed
 
 
-def parse(text: str, *, prefix: bool = False, correct: bool = True) -> ParsedQuery:
+def parse(text: str, *, prefix: bool = False) -> ParsedQuery:
     """The clauses of a query. With `prefix` the last word also matches as a prefix."""
     text = (text or "").strip()[:500]
     parsed = ParsedQuery(text=text)
@@ -84,7 +84,7 @@ def parse(text: str, *, prefix: bool = False, correct: bool = True) -> ParsedQue
             continue
         last = index == len(tokens) - 1 and phrase is None and not negated
         as_prefix = prefix and last and not text.endswith(" ")
-        if correct and not negated and not as_prefix:
+        if not negated and not as_prefix:
             # (the word still being typed is matched as a prefix, not corrected)
             stems = _fix(stems, raw, corrections)
         clause = Clause(alternatives=(tuple(stems),), prefix=as_prefix)

@@ -42,26 +42,24 @@ class SearchResult:
     offset: int = 0
 
 
-def _marked(text: str, stems: set[str]) -> tuple[str, list[int]]:
+def _marked(text: str, stems: set[str]) -> str:
     """Escaped text with <mark> around the words whose stem is searched for."""
     out: list[str] = []
-    marks: list[int] = []
     last = 0
-    for n, match in enumerate(_WORD.finditer(text)):
+    for match in _WORD.finditer(text):
         out.append(escape(text[last : match.start()]))
         word = match.group(0)
         if stems and set(terms(word)) & stems:
             out.append(f"<mark>{escape(word)}</mark>")
-            marks.append(n)
         else:
             out.append(escape(word))
         last = match.end()
     out.append(escape(text[last:]))
-    return "".join(out), marks
+    return "".join(out)
 
 
 def highlight(text: str, stems: set[str]) -> SafeString:
-    return mark_safe(_marked(text, stems)[0])
+    return mark_safe(_marked(text, stems))
 
 
 def snippet(text: str, stems: set[str], *, size: int = SNIPPET_WORDS) -> SafeString:
@@ -78,8 +76,7 @@ def snippet(text: str, stems: set[str], *, size: int = SNIPPET_WORDS) -> SafeStr
     end = min(len(matches), start + size)
     begin = matches[start].start() if start else 0
     finish = matches[end - 1].end() if end < len(matches) else len(text)
-    html, _ = _marked(text[begin:finish], stems)
-    html = " ".join(html.split())
+    html = " ".join(_marked(text[begin:finish], stems).split())
     prefix = "… " if start else ""
     suffix = " …" if end < len(matches) else ""
     return mark_safe(prefix + html + suffix)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from veerkracht.core.text import STOP_WORDS, stem, words
+from veerkracht.core.text import content_words, stem
 
 from . import backends, vocabulary
 from .models import KIND_CODES, SearchDocument, SearchTerm, document_id
@@ -70,8 +70,8 @@ class Prepared:
 
 
 def index_words(text: str) -> list[str]:
-    """The folded words that are indexed: `core.text.terms` before stemming."""
-    return [w for w in words(text[:INDEX_MAX_CHARS]) if w not in STOP_WORDS and len(w) > 1]
+    """The folded words that are indexed (`core.text.content_words`), stemmed later."""
+    return content_words(text[:INDEX_MAX_CHARS])
 
 
 def prepare(source: SourceDocument) -> Prepared:

@@ -8,14 +8,15 @@ unpublished article) has no source document, so it is removed from the index.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Model, Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.text import slugify
+from django.db.models import Model, Prefetch, QuerySet
+from django.urls import reverse
 
 from veerkracht.initiatives.models import Initiative, SupportOffer
 from veerkracht.knowledge.models import Article
 from veerkracht.support.models import Post, Question, Thread, Visibility
+from veerkracht.support.selectors.forum import thread_url
+from veerkracht.support.selectors.offers import offers_current
+from veerkracht.support.selectors.questions import questions_public
 
 from .models import Kind
 
@@ -29,24 +30,12 @@ class SourceDocument:
     url: str
 
 
-def _first_url(candidates: list[tuple[str, dict]], anchor: str = "") -> str:
-    """The first of the candidate URL names that resolves (apps may still be growing)."""
-    for name, kwargs in candidates:
-        try:
-            return reverse(name, kwargs=kwargs) + anchor
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def _join(*parts: str) -> str:
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
 @dataclass(frozen=True)
 class Source:
-    kind: str
-    model: type[Model]
     public: Callable[[], QuerySet]
     document: Callable[[Model], SourceDocument]
 
@@ -87,7 +76,7 @@ def _initiative_document(obj: Initiative) -> SourceDocument:
         object_id=obj.pk,
         title=obj.name,
         body=_join(obj.summary, obj.description, obj.goals, obj.learning_questions, place, themes),
-        url=_first_url([("initiatives:detail", {"slug": obj.slug})]),
+        url=reverse("initiatives:detail", kwargs={"slug": obj.slug}),
     )
 
 
@@ -95,14 +84,8 @@ def _initiative_document(obj: Initiative) -> SourceDocument:
 
 
 def _public_offers() -> QuerySet:
-    # As support.selectors.offers_current: published, active and within its dates.
-    today = timezone.localdate()
     return (
-        SupportOffer.objects.filter(status=SupportOffer.Status.PUBLISHED, active=True)
-        .filter(
-            Q(active_from__isnull=True) | Q(active_from__lte=today),
-            Q(active_until__isnull=True) | Q(active_until__gte=today),
-        )
+        offers_current()
         .select_related("provider")
         .prefetch_related("themes")
         .only("id", "slug", "title", "summary", "description", "provider__name")
@@ -116,7 +99,7 @@ def _offer_document(obj: SupportOffer) -> SourceDocument:
         object_id=obj.pk,
         title=obj.title,
         body=_join(obj.summary, obj.description, obj.provider.name, themes),
-        url=_first_url([("support:offer_detail", {"slug": obj.slug})]),
+        url=reverse("support:offer_detail", kwargs={"slug": obj.slug}),
     )
 
 
@@ -124,18 +107,16 @@ def _offer_document(obj: SupportOffer) -> SourceDocument:
 
 
 def _public_questions() -> QuerySet:
-    # As support.selectors.questions_public: public, not closed, of published initiatives.
+    # The public list's questions, without the relations that list shows.
     return (
-        Question.objects.filter(public=True, initiative__published=True)
-        .exclude(status=Question.Status.CLOSED)
-        .only("id", "title", "text")
+        questions_public().select_related(None).prefetch_related(None).only("id", "title", "text")
     )
 
 
 def _question_document(obj: Question) -> SourceDocument:
     # Questions have no public page of their own (support:question_detail is for staff):
     # link to the public list, at the question.
-    url = _first_url([("support:question_public_list", {})], anchor=f"#question-{obj.pk}")
+    url = reverse("support:question_public_list") + f"#question-{obj.pk}"
     return SourceDocument(
         kind=Kind.QUESTION, object_id=obj.pk, title=obj.title, body=obj.text, url=url
     )
@@ -161,14 +142,12 @@ def _public_threads() -> QuerySet:
 
 
 def _thread_document(obj: Thread) -> SourceDocument:
-    # The forum's own slug (support.selectors.forum.thread_slug); a stale one redirects.
-    slug = slugify(obj.title)[:80] or "onderwerp"
     return SourceDocument(
         kind=Kind.THREAD,
         object_id=obj.pk,
         title=obj.title,
         body=_join(*(p.body for p in obj.published_posts)),
-        url=_first_url([("support:forum_thread", {"pk": obj.pk, "slug": slug})]),
+        url=thread_url(obj),
     )
 
 
@@ -190,14 +169,14 @@ def _article_document(obj: Article) -> SourceDocument:
         object_id=obj.pk,
         title=obj.title,
         body=_join(obj.summary, obj.body, tags),
-        url=_first_url([("knowledge:article_detail", {"slug": obj.slug})]),
+        url=reverse("knowledge:article_detail", kwargs={"slug": obj.slug}),
     )
 
 
 SOURCES: dict[str, Source] = {
-    Kind.INITIATIVE: Source(Kind.INITIATIVE, Initiative, _public_initiatives, _initiative_document),
-    Kind.OFFER: Source(Kind.OFFER, SupportOffer, _public_offers, _offer_document),
-    Kind.QUESTION: Source(Kind.QUESTION, Question, _public_questions, _question_document),
-    Kind.THREAD: Source(Kind.THREAD, Thread, _public_threads, _thread_document),
-    Kind.ARTICLE: Source(Kind.ARTICLE, Article, _public_articles, _article_document),
+    Kind.INITIATIVE: Source(_public_initiatives, _initiative_document),
+    Kind.OFFER: Source(_public_offers, _offer_document),
+    Kind.QUESTION: Source(_public_questions, _question_document),
+    Kind.THREAD: Source(_public_threads, _thread_document),
+    Kind.ARTICLE: Source(_public_articles, _article_document),
 }

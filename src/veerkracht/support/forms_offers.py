@@ -2,13 +2,12 @@
 
 Forms only parse input and turn it into `services.offers.OfferData`; the services decide
 and validate. An `OfferError` from a service is added to the form by the view
-(`apply_offer_error`).
+(`core.forms.add_service_errors`).
 """
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from veerkracht.core.forms import UtrechtFormMixin
@@ -139,15 +138,6 @@ class OfferForm(UtrechtFormMixin, forms.Form):
             phases=tuple(cleaned.get("phases") or ()),
             municipalities=tuple(cleaned.get("municipalities") or ()),
         )
-
-
-def apply_offer_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's OfferError on the fields it names (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class CurationForm(UtrechtFormMixin, forms.Form):

@@ -22,11 +22,9 @@ def _absolute(path: str) -> str:
 
 
 def _thread_url(thread: Any) -> str:
-    from .selectors.forum import thread_slug
+    from .selectors.forum import thread_url
 
-    return _absolute(
-        reverse("support:forum_thread", kwargs={"pk": thread.pk, "slug": thread_slug(thread)})
-    )
+    return _absolute(thread_url(thread))
 
 
 def _send(*, recipient: Any, name: str, context: dict[str, Any]) -> None:

@@ -121,6 +121,21 @@ class Neighbourhood(Area):
         verbose_name_plural = _("neighbourhoods")
 
 
+# The model of each CBS level, and the prefix its codes start with (PV30, GM0828, …).
+AREA_MODELS: dict[str, type[Area]] = {
+    AreaLevel.PROVINCE: Province,
+    AreaLevel.MUNICIPALITY: Municipality,
+    AreaLevel.DISTRICT: District,
+    AreaLevel.NEIGHBOURHOOD: Neighbourhood,
+}
+AREA_CODE_PREFIXES = {"PV": Province, "GM": Municipality, "WK": District, "BU": Neighbourhood}
+
+
+def area_model_for_code(code: str) -> type[Area] | None:
+    """The area model a CBS code belongs to, from its prefix (None when unknown)."""
+    return AREA_CODE_PREFIXES.get(code[:2].upper())
+
+
 class AreaStatistics(models.Model):
     """CBS attributes of one area in one year ("Kerncijfers wijken en buurten").
 

@@ -62,3 +62,13 @@ def demo_accounts_create() -> list[DemoAccount]:
         )
         accounts.append(DemoAccount(role=role, email=email, password=password))
     return accounts
+
+
+def demo_account(role: str) -> tuple[User, list[DemoAccount]]:
+    """The active demo account of a role, creating the demo accounts first when it is
+    missing; with the accounts created just now (their one-time passwords to print)."""
+    email = demo_email(role)
+    created: list[DemoAccount] = []
+    if not User.objects.filter(email=email, is_active=True).exists():
+        created = [account for account in demo_accounts_create() if account.password]
+    return User.objects.get(email=email), created

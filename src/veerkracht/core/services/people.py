@@ -26,16 +26,16 @@ def user_create(
         email=email, password=password, full_name=full_name, organisation=organisation
     )
     _apply_roles(user, roles)
-    audit_record(actor=actor, action="user.create", obj=user, after=_user_audit_view(user))
+    audit_record(actor=actor, action="user.create", obj=user, after=user_audit_view(user))
     return user
 
 
 @transaction.atomic
 def user_roles_set(*, actor: User | None, user: User, roles: list[str] | tuple[str, ...]) -> User:
-    before = _user_audit_view(user)
+    before = user_audit_view(user)
     _apply_roles(user, roles)
     audit_record(
-        actor=actor, action="user.roles_set", obj=user, before=before, after=_user_audit_view(user)
+        actor=actor, action="user.roles_set", obj=user, before=before, after=user_audit_view(user)
     )
     return user
 
@@ -59,9 +59,6 @@ def user_audit_view(user: User) -> dict[str, Any]:
     )
     data["roles"] = sorted(user.roles.values_list("code", flat=True))
     return data
-
-
-_user_audit_view = user_audit_view
 
 
 @transaction.atomic
@@ -152,7 +149,7 @@ def user_anonymise(
     """
     if user.anonymised_at is not None:
         raise ValueError("This person has already been anonymised.")
-    before = _user_audit_view(user)
+    before = user_audit_view(user)
     # Apps erase first, while they can still recognise the person's own data
     # (an initiative's contact e-mail, say) by the account's details.
     for handler in personal_data.handlers():
@@ -180,6 +177,6 @@ def user_anonymise(
         obj=user,
         object_type="core.user",
         before=before,
-        after=_user_audit_view(user),
+        after=user_audit_view(user),
     )
     return user

@@ -4,17 +4,17 @@ Thin: they call selectors, shape the figures for the templates and render.
 """
 
 import re
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import get_script_prefix, path, reverse
+from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import selectors
+from ..api import municipality_geojson_url
 from ..models import ResilienceFactor
 
 MUNICIPALITY_CODE = re.compile(r"^GM\d{4}$", re.IGNORECASE)
@@ -64,12 +64,6 @@ def _density_legend() -> list[dict]:
     return legend
 
 
-def _municipality_geojson_url(province_code: str) -> str:
-    """The API's GeoJSON of the municipalities in a province (drawn by map.js)."""
-    query = urlencode({"province": province_code, "format": "geojson"})
-    return f"{get_script_prefix()}api/v1/municipalities?{query}"
-
-
 def _map_context(**extra) -> dict:
     return {
         "tile_url": settings.VEERKRACHT_TILE_URL,
@@ -117,7 +111,6 @@ def home(request):
 
     context = {
         "province": province,
-        "province_code": province_code,
         "summary": summary,
         "statistics_year": selectors.area_statistics_latest_year(),
         "groups": groups,
@@ -125,7 +118,7 @@ def home(request):
         "factors_by_domain": factors_by_domain,
         "policy_agendas": list(selectors.policy_agenda_list()),
         "map": _map_context(
-            geojson_url=_municipality_geojson_url(province_code),
+            geojson_url=municipality_geojson_url(province_code),
             features=features,
             default_fill=MUTED_FILL,
             legend=group_legend,
@@ -174,7 +167,6 @@ def area_list(request):
 
     context = {
         "province": province,
-        "province_code": province_code,
         "groups": groups,
         "current_group": current_group,
         "municipalities": municipalities,
@@ -183,7 +175,7 @@ def area_list(request):
         ),
         "density_legend": _density_legend(),
         "map": _map_context(
-            geojson_url=_municipality_geojson_url(province_code),
+            geojson_url=municipality_geojson_url(province_code),
             features=features,
             default_fill=MUTED_FILL,
         ),

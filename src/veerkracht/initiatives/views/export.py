@@ -81,6 +81,7 @@ def export_queryset(flt: selectors.InitiativeFilter) -> QuerySet[Initiative]:
     return (
         selectors.initiatives_filtered(flt, public=False)
         .select_related("municipality", "owner")
+        .defer("municipality__boundary")
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("position", "name")),
             "factors",

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from veerkracht.core import selectors as core_selectors
+from veerkracht.core.api import municipality_geojson_url
 
 from .. import map as initiatives_map
 from ..models import Initiative, Phase
@@ -52,9 +53,7 @@ def _map_context(flt: InitiativeFilter, province_code: str) -> dict[str, Any]:
         "geojson_url": reverse("api-v1:list_initiatives"),
         "detail_url": reverse("api-v1:get_initiative", kwargs={"slug": "__slug__"}),
         "page_url": reverse("initiatives:detail", kwargs={"slug": "__slug__"}),
-        "boundaries_url": reverse("api-v1:list_municipalities")
-        + "?"
-        + urlencode({"province": province_code, "format": "geojson"}),
+        "boundaries_url": municipality_geojson_url(province_code),
         "filter": urlencode(flt.as_query()),
         "bounds": ",".join(f"{v:.5f}" for v in bounds) if bounds else "",
         "tile_url": settings.VEERKRACHT_TILE_URL,
@@ -117,7 +116,7 @@ def initiative_map(request: HttpRequest) -> HttpResponse:
         status = 400
         error = _("The filter contains a value that does not exist. Choose again below.")
     if not error:
-        initiatives = initiative_list_public(flt).defer("municipality__boundary")
+        initiatives = initiative_list_public(flt)
         page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
     query = flt.as_query()
     context = {

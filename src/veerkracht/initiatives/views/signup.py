@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -83,15 +83,10 @@ def _rate_limited(request: HttpRequest) -> HttpResponse:
 
 
 def _public_url(initiative: Initiative) -> str:
-    """The initiative's public page, when it is published and the public pages exist."""
+    """The initiative's public page, when it is published."""
     if not initiative.published:
         return ""
-    for name in ("initiatives:initiative_detail", "initiatives:detail"):
-        try:
-            return reverse(name, kwargs={"slug": initiative.slug})
-        except NoReverseMatch:
-            continue
-    return ""
+    return reverse("initiatives:detail", kwargs={"slug": initiative.slug})
 
 
 @never_cache

@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from veerkracht.core import selectors as core_selectors
+from veerkracht.core.forms import add_service_errors
+from veerkracht.core.http import safe_next_url
 from veerkracht.core.models import Organisation
 from veerkracht.core.permissions import capability_required, check_capability, has_capability
 from veerkracht.support.matching import WEIGHTS as MATCH_WEIGHTS
@@ -80,15 +81,6 @@ def _refused(form, error: IntakeError) -> None:
         form.add_error(None, message)
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 # --- werkbak: the dashboard ----------------------------------------------------------------
 
 
@@ -141,7 +133,11 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         state = form.cleaned_data.get("stap") if form.is_bound else ""
         if state:
             initiatives = initiatives.filter(intake_state=state)
-    initiatives = initiatives.select_related("municipality", "owner").order_by("name", "pk")
+    initiatives = (
+        initiatives.select_related("municipality", "owner")
+        .defer("municipality__boundary")
+        .order_by("name", "pk")
+    )
     page = Paginator(initiatives, LIST_PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -434,11 +430,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except IntakeError as error:
             _refused(form, error)
         except services.ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                _refused(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return _to_initiative(pk)
@@ -515,7 +507,9 @@ def trajectory_step(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(offer)s: %(step)s done.")
                 % {"offer": trajectory.offer, "step": form.step.label},
             )
-            return redirect(_safe_next(request, reverse("initiatives:staff_trajectory", args=[pk])))
+            return redirect(
+                safe_next_url(request, reverse("initiatives:staff_trajectory", args=[pk]))
+            )
     if form.step is None:
         messages.error(request, _("Unknown step."))
         return redirect("initiatives:staff_trajectory", pk=pk)
@@ -540,7 +534,9 @@ def trajectory_rating(request: HttpRequest, pk: int) -> HttpResponse:
             _refused(form, error)
         else:
             messages.success(request, _("The rating is saved."))
-            return redirect(_safe_next(request, reverse("initiatives:staff_trajectory", args=[pk])))
+            return redirect(
+                safe_next_url(request, reverse("initiatives:staff_trajectory", args=[pk]))
+            )
     return _trajectory_page(request, trajectory, {(pk, "rating"): form})
 
 

@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from veerkracht.core import selectors as core_selectors
 from veerkracht.core.schemas import ValidationErrorOut
 
 from ..models import Indicator
-from ..selectors.observations import area_exists, indicators_with_years, observations_public
+from ..selectors.observations import indicators_with_years, observations_public
 
 router = Router()
 TAGS = ["Monitor"]
@@ -109,7 +110,7 @@ def observations(request: HttpRequest, filters: Query[ObservationFilter]):
     code = (filters.indicator or "").strip()
     if not area and not code:
         raise HttpError(422, "Give at least one of the parameters 'area' and 'indicator'.")
-    if area and not area_exists(area):
+    if area and not core_selectors.area_exists(code=area):
         raise HttpError(422, f"Unknown CBS area code '{area}'.")
     if code and not Indicator.objects.filter(code=code, active=True).exists():
         raise HttpError(422, f"Unknown indicator '{code}'.")

@@ -12,11 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from veerkracht.core import selectors as core_selectors
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 
 from ..selectors.index import (
-    area_boundaries,
-    area_names,
     index_results,
     published_index_run,
 )
@@ -54,7 +53,7 @@ def index_items(*, level: str, year: int, province: str = "") -> tuple[object, l
             + ".",
         )
     results = index_results(run=run, year=year, province=province)
-    names = area_names(level=level, codes=[r.area_code for r in results])
+    names = core_selectors.area_names(level=level, codes=[r.area_code for r in results])
     items = [
         {
             "code": r.area_code,
@@ -96,7 +95,7 @@ def get_index(
 ):
     run, items = index_items(level=level, year=year, province=province)
     if format == "geojson":
-        boundaries = area_boundaries(level=level, codes=[i["code"] for i in items])
+        boundaries = core_selectors.area_boundaries(level=level, codes=[i["code"] for i in items])
         features = [
             {
                 "type": "Feature",

@@ -22,6 +22,7 @@ import numpy as np
 
 from .classes import stanine_classes
 from .pipeline import IndexSpec, prepare
+from .steps import geometric_values
 
 
 @dataclass
@@ -72,12 +73,10 @@ def monte_carlo(
     W /= W.sum(axis=1, keepdims=True)
 
     n_dom = len(spec.domains)
-    onehot = np.zeros((k, n_dom))
-    onehot[np.arange(k), spec.domain_of] = 1.0
+    domain_columns = [spec.domain_of == d for d in range(n_dom)]
     counts = np.zeros((n, 9), dtype=np.int64)
     contrib_sum = np.zeros((n, n_dom))
     contrib_reps = np.zeros(n)
-    prepared: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
     for key in sorted(set(zip(imp.tolist(), nor.tolist(), strict=True))):
         Z, _ = prepare(
@@ -90,15 +89,11 @@ def monte_carlo(
             params=params,
         )
         present = ~np.isnan(Z)
-        low = np.nanmin(Z) if present.any() else 0.0
-        arith = np.where(present, Z, 0.0)
-        geo = np.log(np.where(present, Z - low + 1.0, 1.0))
-        prepared[key] = (arith, geo, present.astype(float))
-        for a in range(len(aggregations)):
+        values = (np.where(present, Z, 0.0), np.where(present, geometric_values(Z), 0.0))
+        for a, V in enumerate(values):  # in the order of `aggregations`
             reps = np.flatnonzero((imp == key[0]) & (nor == key[1]) & (agg == a))
             if not len(reps):
                 continue
-            V = prepared[key][a]
             Wr = W[reps]  # r × k
             den = present.astype(float) @ Wr.T  # n × r
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -108,18 +103,15 @@ def monte_carlo(
             for c in range(1, 10):
                 counts[:, c - 1] += (cls == c).sum(axis=1)
             # Standardised contributions per domain.
-            mean = np.nanmean(scores, axis=0)
             sd = np.nanstd(scores, axis=0)
             sd = np.where(sd > 0, sd, 1.0)
             ok = ~np.isnan(scores)
-            for d in range(n_dom):
-                cols = onehot[:, d] > 0
+            for d, cols in enumerate(domain_columns):
                 part = (V[:, cols] @ Wr[:, cols].T) / den
                 part_mean = np.nanmean(part, axis=0)
                 std = (part - part_mean) / sd
                 contrib_sum[:, d] += np.where(ok, std, 0.0).sum(axis=1)
             contrib_reps += ok.sum(axis=1)
-            del mean
 
     seen = counts.sum(axis=1, keepdims=True)
     cum = np.cumsum(counts, axis=1) / np.maximum(seen, 1)

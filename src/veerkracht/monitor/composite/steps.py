@@ -195,6 +195,13 @@ def domain_sums(A: np.ndarray, domain_of: np.ndarray, n_dom: int) -> np.ndarray:
     return out
 
 
+def geometric_values(Z: np.ndarray) -> np.ndarray:
+    """log(z - m + 1) with m the lowest value of the whole matrix: one common shift makes
+    every value ≥ 1 before the log (ratios stay comparable between areas). NaN stays NaN."""
+    low = np.nanmin(Z) if (~np.isnan(Z)).any() else 0.0
+    return np.log(Z - low + 1.0)
+
+
 def aggregate(
     Z: np.ndarray, weights: np.ndarray, domain_of: np.ndarray, *, method: str = "arithmetic"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -218,11 +225,7 @@ def aggregate(
     domain_of = np.asarray(domain_of)
     n_dom = int(domain_of.max()) + 1 if domain_of.size else 0
     present = ~np.isnan(Z)
-    if method == "geometric":
-        low = np.nanmin(Z) if present.any() else 0.0
-        V = np.log(np.where(present, Z - low + 1.0, 1.0))
-    else:
-        V = np.where(present, Z, 0.0)
+    V = np.where(present, geometric_values(Z) if method == "geometric" else Z, 0.0)
     Wp = present * weights  # areas × indicators
     part = domain_sums(V * weights, domain_of, n_dom)  # Σ_{i∈d} w_i v_i (missing as 0)
     wdom = domain_sums(Wp, domain_of, n_dom)
@@ -248,8 +251,7 @@ def effective_weights(Z: np.ndarray, weights: np.ndarray, *, method: str) -> np.
     correlated. Missing values count as the indicator's mean."""
     Z = np.asarray(Z, dtype=float)
     if method == "geometric":
-        low = np.nanmin(Z) if (~np.isnan(Z)).any() else 0.0
-        Z = np.log(Z - low + 1.0)
+        Z = geometric_values(Z)
     means = np.nanmean(Z, axis=0) if Z.size else np.zeros(Z.shape[1])
     C = np.where(np.isnan(Z), 0.0, Z - means) * weights
     S = C.sum(axis=1)

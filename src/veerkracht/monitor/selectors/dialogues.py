@@ -25,6 +25,10 @@ def dialogue_list(*, area_code: str | None = None) -> QuerySet[Dialogue]:
     return queryset
 
 
+def dialogue_count() -> int:
+    return Dialogue.objects.count()
+
+
 def dialogue_get(*, pk: int) -> Dialogue | None:
     return (
         Dialogue.objects.prefetch_related(

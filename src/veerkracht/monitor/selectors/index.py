@@ -1,25 +1,18 @@
 """Read queries for the composite index."""
 
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet
 
 from veerkracht.core.models.geography import (
     AreaLevel,
-    District,
     Municipality,
-    Neighbourhood,
 )
 
 from ..models import IndexResult, IndexRun, Indicator, ModelRun, Observation
+from .models import published_model_run
 
-AREA_MODELS = {
-    AreaLevel.MUNICIPALITY: Municipality,
-    AreaLevel.DISTRICT: District,
-    AreaLevel.NEIGHBOURHOOD: Neighbourhood,
-}
 INDEX_LEVELS = (AreaLevel.MUNICIPALITY, AreaLevel.DISTRICT, AreaLevel.NEIGHBOURHOOD)
 
 
@@ -84,50 +77,14 @@ def area_groups(*, level: str, codes: list[str]) -> np.ndarray:
     return np.array([municipality_of(c) for c in codes])
 
 
-def area_names(*, level: str, codes: Iterable[str]) -> dict[str, str]:
-    model = AREA_MODELS.get(level)
-    if model is None:
-        return {}
-    return dict(model.objects.filter(code__in=list(codes)).values_list("code", "name"))
-
-
-def area_boundaries(*, level: str, codes: Iterable[str]) -> dict[str, Any]:
-    model = AREA_MODELS.get(level)
-    if model is None:
-        return {}
-    return dict(model.objects.filter(code__in=list(codes)).values_list("code", "boundary"))
-
-
 def latest_explanatory_effects() -> dict[str, float] | None:
-    """Standardised effect per resilience factor slug from the latest published
-    explanatory model run, or None when there is none. Reads `results["effects"]` as a
-    list of {"factor": slug, "beta"|"std_effect"|"estimate": float} or a {slug: float} map."""
-    run = (
-        ModelRun.objects.filter(
-            kind=ModelRun.Kind.EXPLANATORY, published=True, status=ModelRun.Status.FINISHED
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    """Standardised effect (beta) per resilience factor slug of the latest published
+    explanatory model run, or None when there is none."""
+    run = published_model_run(kind=ModelRun.Kind.EXPLANATORY)
     if run is None:
         return None
-    effects = (run.results or {}).get("effects")
-    out: dict[str, float] = {}
-    if isinstance(effects, dict):
-        for key, value in effects.items():
-            if isinstance(value, dict):
-                value = value.get("beta", value.get("std_effect", value.get("estimate")))
-            if isinstance(value, (int, float)):
-                out[str(key)] = float(value)
-    elif isinstance(effects, list):
-        for item in effects:
-            if not isinstance(item, dict):
-                continue
-            slug = item.get("factor") or item.get("slug") or item.get("name")
-            value = item.get("beta", item.get("std_effect", item.get("estimate")))
-            if slug and isinstance(value, (int, float)):
-                out[str(slug)] = float(value)
-    return out or None
+    effects = {e["factor"]: float(e["beta"]) for e in run.results.get("effects", [])}
+    return effects or None
 
 
 def index_runs() -> QuerySet[IndexRun]:

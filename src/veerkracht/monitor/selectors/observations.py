@@ -6,12 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from veerkracht.core.models.geography import District, Municipality, Neighbourhood, Province
+from veerkracht.core import selectors as core_selectors
 
 from ..models import Indicator, Observation, ObservationImport
-from ..suppression import min_n
-
-AREA_MODELS = {"PV": Province, "GM": Municipality, "WK": District, "BU": Neighbourhood}
+from ..suppression import suppress_rows
 
 
 def indicators_active() -> QuerySet[Indicator]:
@@ -36,23 +34,6 @@ def indicators_with_years() -> list[tuple[Indicator, list[int]]]:
     return [(i, years.get(i.pk, [])) for i in indicators_active()]
 
 
-def area_exists(code: str) -> bool:
-    model = AREA_MODELS.get(code[:2].upper())
-    return model is not None and model.objects.filter(pk=code.upper()).exists()
-
-
-def area_names(codes: set[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    by_prefix: dict[str, set[str]] = defaultdict(set)
-    for code in codes:
-        by_prefix[code[:2]].add(code)
-    for prefix, group in by_prefix.items():
-        model = AREA_MODELS.get(prefix)
-        if model is not None:
-            names.update(model.objects.filter(pk__in=group).values_list("pk", "name"))
-    return names
-
-
 def observations_public(
     *, area: str | None = None, indicator: str | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
@@ -69,24 +50,19 @@ def observations_public(
         .values_list("indicator__code", "area_code", "level", "year", "value", "n")
         .iterator(chunk_size=5000)
     )
-    threshold = min_n()
-    names = area_names({r[1] for r in rows})
-    out = []
-    for code, area_code, level, year_, value, n in rows:
-        hidden = n is not None and n < threshold
-        out.append(
-            {
-                "indicator": code,
-                "area": area_code,
-                "area_name": names.get(area_code, ""),
-                "level": level,
-                "year": year_,
-                "value": None if hidden else value,
-                "n": n,
-                "suppressed": hidden,
-            }
-        )
-    return out
+    names = core_selectors.area_names(codes={r[1] for r in rows})
+    return suppress_rows(
+        {
+            "indicator": code,
+            "area": area_code,
+            "area_name": names.get(area_code, ""),
+            "level": level,
+            "year": year_,
+            "value": value,
+            "n": n,
+        }
+        for code, area_code, level, year_, value, n in rows
+    )
 
 
 def observation_imports_recent(*, limit: int = 20) -> QuerySet[ObservationImport]:

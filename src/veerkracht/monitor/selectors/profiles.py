@@ -8,47 +8,19 @@ returned with their value: the rows carry `suppressed=True` and `value=None` ins
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 
-from veerkracht.core.models import District, Municipality, Neighbourhood, Province
+from veerkracht.core.models import District, Municipality, Neighbourhood
 from veerkracht.core.models.geography import AreaLevel
+from veerkracht.core.selectors import area_names, served_province_code
 
 from ..models import Dialogue, Domain, IndexResult, IndexRun, Indicator, Observation
 from ..suppression import is_suppressed  # one small-cell rule for every page
 
 MAP_LEVELS = (AreaLevel.MUNICIPALITY.value, AreaLevel.DISTRICT.value)
-AREA_MODELS = {"PV": Province, "GM": Municipality, "WK": District, "BU": Neighbourhood}
-
-
-def served_province_code() -> str:
-    return getattr(settings, "VEERKRACHT_PROVINCE", "PV30")
 
 
 # --- areas -----------------------------------------------------------------------------
-
-
-def area_get(*, code: str):
-    """The CBS area (any level) with this code, or None."""
-    code = (code or "").strip().upper()
-    model = AREA_MODELS.get(code[:2])
-    if model is None:
-        return None
-    return model.objects.filter(code=code).defer("boundary").first()
-
-
-def area_names(*, level: str, codes: list[str] | None = None) -> dict[str, str]:
-    """Code → name of the areas of one level (optionally only these codes)."""
-    model = {
-        AreaLevel.MUNICIPALITY.value: Municipality,
-        AreaLevel.DISTRICT.value: District,
-        AreaLevel.NEIGHBOURHOOD.value: Neighbourhood,
-        AreaLevel.PROVINCE.value: Province,
-    }[level]
-    queryset = model.objects.all()
-    if codes is not None:
-        queryset = queryset.filter(code__in=codes)
-    return dict(queryset.values_list("code", "name"))
 
 
 def province_area_codes(*, level: str, province: str) -> set[str]:
@@ -359,7 +331,3 @@ def area_dialogues(*, code: str) -> QuerySet[Dialogue]:
         .prefetch_related("statements__learning_key__factor", "actions__learning_key")
         .order_by("-date", "-pk")
     )
-
-
-def latest_observation_year() -> int | None:
-    return Observation.objects.aggregate(year=Max("year"))["year"]

@@ -14,13 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from veerkracht.core import selectors as core_selectors
 from veerkracht.core.models import ResilienceFactor
-from veerkracht.core.models.geography import AreaLevel
+from veerkracht.core.models.geography import AreaLevel, area_model_for_code
 from veerkracht.core.permissions import check_capability
 from veerkracht.core.services.audit import audit_record, audit_snapshot
 
 from ..models import Dialogue, DialogueAction, DialogueStatement, LearningKey
-from ..selectors.profiles import area_get
 
 LEARNING_KEYS_FILE = Path(__file__).resolve().parent.parent / "reference" / "learning_keys.json"
 DIALOGUE_FIELDS = [
@@ -33,19 +33,14 @@ DIALOGUE_FIELDS = [
     "summary",
     "synthetic",
 ]
-LEVEL_PREFIX = {
-    AreaLevel.PROVINCE.value: "PV",
-    AreaLevel.MUNICIPALITY.value: "GM",
-    AreaLevel.DISTRICT.value: "WK",
-    AreaLevel.NEIGHBOURHOOD.value: "BU",
-}
 
 
 def _checked_area(level: str, area_code: str) -> str:
     code = (area_code or "").strip().upper()
-    if level not in LEVEL_PREFIX:
+    if level not in AreaLevel.values:
         raise ValidationError({"level": _("Choose an area level.")})
-    if not code.startswith(LEVEL_PREFIX[level]) or area_get(code=code) is None:
+    model = area_model_for_code(code)
+    if model is None or model.level != level or not core_selectors.area_exists(code=code):
         raise ValidationError(
             {"area_code": _("There is no area of this level with this CBS code.")}
         )

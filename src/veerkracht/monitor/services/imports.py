@@ -19,13 +19,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veerkracht.core.models.geography import (
-    AreaLevel,
-    District,
-    Municipality,
-    Neighbourhood,
-    Province,
-)
+from veerkracht.core.models.geography import area_model_for_code
 from veerkracht.core.permissions import check_capability
 from veerkracht.core.services.audit import audit_record
 
@@ -36,13 +30,6 @@ OPTIONAL_COLUMNS = ("n",)
 MIN_YEAR = 1990
 MAX_ERRORS = 500
 BATCH_SIZE = 1000  # rows per INSERT: 8,000 parameters
-
-PREFIX_LEVEL = {
-    "PV": (AreaLevel.PROVINCE.value, Province),
-    "GM": (AreaLevel.MUNICIPALITY.value, Municipality),
-    "WK": (AreaLevel.DISTRICT.value, District),
-    "BU": (AreaLevel.NEIGHBOURHOOD.value, Neighbourhood),
-}
 
 
 @dataclass
@@ -63,10 +50,10 @@ class _Areas:
         self._codes: dict[str, set[str]] = {}
 
     def level_of(self, code: str) -> str | None:
-        spec = PREFIX_LEVEL.get(code[:2])
-        if spec is None:
+        model = area_model_for_code(code)
+        if model is None:
             return None
-        level, model = spec
+        level = model.level.value
         if level not in self._codes:
             self._codes[level] = set(model.objects.values_list("pk", flat=True))
         return level if code in self._codes[level] else None

@@ -40,7 +40,10 @@ OUTCOME = "veerkracht"
 MUNICIPALITY_COLUMN = "gemeente"
 NEIGHBOURHOOD_COLUMN = "buurt"
 BACKGROUND_COLUMNS = ("leeftijd", "geslacht", "opleiding", "huishouden")
-LEVEL_COLUMNS = {AreaLevel.MUNICIPALITY: MUNICIPALITY_COLUMN, AreaLevel.NEIGHBOURHOOD: "buurt"}
+LEVEL_COLUMNS = {
+    AreaLevel.MUNICIPALITY: MUNICIPALITY_COLUMN,
+    AreaLevel.NEIGHBOURHOOD: NEIGHBOURHOOD_COLUMN,
+}
 # Area covariates of the Fay–Herriot model, read from core.AreaStatistics.
 AREA_COVARIATES = ("log_density", "urbanity", "log_population")
 MAX_SURVEY_BYTES = 200 * 1024 * 1024
@@ -225,7 +228,7 @@ def model_run_publish(*, actor: Any, run: ModelRun, published: bool = True) -> M
     if published:
         others = ModelRun.objects.filter(kind=run.kind, published=True).exclude(pk=run.pk)
         if run.kind == ModelRun.Kind.SMALL_AREA:
-            others = [o for o in others if o.parameters.get("level") == run.parameters.get("level")]
+            others = others.filter(parameters__level=run.parameters.get("level"))
         for other in others:
             other.published = False
             other.save(update_fields=["published"])

@@ -9,40 +9,32 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from veerkracht.core import selectors as core_selectors
+from veerkracht.core.forms import add_service_errors
 from veerkracht.core.permissions import capability_required, has_capability
 
 from ..forms_dialogues import ActionForm, ActionStatusForm, DialogueForm, StatementForm
 from ..models import Dialogue, DialogueAction
 from ..selectors import dialogues as selectors
-from ..selectors.profiles import area_get
 from ..services import dialogues as services
 
 
 def _area_name(code: str) -> str:
-    area = area_get(code=code)
+    area = core_selectors.area_get(code=code)
     return area.name if area else code
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def dialogue_list(request: HttpRequest) -> HttpResponse:
     area_code = request.GET.get("area", "").strip().upper()
     dialogues = list(selectors.dialogue_list(area_code=area_code or None))
-    names = {}
+    codes = {dialogue.area_code for dialogue in dialogues} | ({area_code} if area_code else set())
+    names = core_selectors.area_names(codes=codes)  # one query per area level
     for dialogue in dialogues:
-        if dialogue.area_code not in names:
-            names[dialogue.area_code] = _area_name(dialogue.area_code)
-        dialogue.area_name = names[dialogue.area_code]
+        dialogue.area_name = names.get(dialogue.area_code, dialogue.area_code)
     context = {
         "dialogues": dialogues,
         "area_code": area_code,
-        "area_name": _area_name(area_code) if area_code else "",
+        "area_name": names.get(area_code, area_code) if area_code else "",
         "key_counts": selectors.dialogue_key_counts(area_code=area_code or None),
         "any_synthetic": any(dialogue.synthetic for dialogue in dialogues),
     }
@@ -76,7 +68,7 @@ def dialogue_create(request: HttpRequest) -> HttpResponse:
         try:
             dialogue = services.dialogue_record(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The dialogue is recorded."))
             return redirect("monitor:dialogue_detail", pk=dialogue.pk)
@@ -98,7 +90,7 @@ def dialogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.dialogue_update(actor=request.user, dialogue=dialogue, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The dialogue is saved."))
             return redirect("monitor:dialogue_detail", pk=dialogue.pk)
@@ -120,7 +112,7 @@ def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.statement_add(actor=request.user, dialogue=dialogue, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The statement is added."))
             return redirect("monitor:dialogue_detail", pk=dialogue.pk)
@@ -136,7 +128,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_add(actor=request.user, dialogue=dialogue, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The proposed action is added."))
             return redirect("monitor:dialogue_detail", pk=dialogue.pk)

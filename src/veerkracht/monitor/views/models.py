@@ -8,13 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from veerkracht.core.models.geography import AreaLevel
-from veerkracht.core.permissions import capability_required, check_capability, has_capability
+from veerkracht.core.permissions import capability_required, has_capability
 
 from ..models import ModelRun, SurveyDataset
 from ..selectors import models as selectors
@@ -182,7 +181,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "estimates": selectors.small_area_estimates(run, public=False)
         if run.kind == ModelRun.Kind.SMALL_AREA
         else [],
-        "now": timezone.now(),
     }
     return render(request, "monitor/models/run_detail.html", context)
 
@@ -191,7 +189,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("monitor.analyse")
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ModelRun, pk=pk)
-    check_capability(request.user, "monitor.analyse")
     publish = request.POST.get("published", "1") == "1"
     try:
         services.model_run_publish(actor=request.user, run=run, published=publish)

@@ -4,11 +4,13 @@ and the profile of one area. Thin: selectors do the queries."""
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import get_script_prefix, path, reverse
+from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from veerkracht.core import selectors as core_selectors
+from veerkracht.core.api import municipality_geojson_url
 from veerkracht.core.models.geography import AreaLevel
 
 from .. import suppression
@@ -48,10 +50,6 @@ def _map_context(**extra) -> dict:
     }
 
 
-def _municipality_geojson_url(province: str) -> str:
-    return f"{get_script_prefix()}api/v1/municipalities?province={province}&format=geojson"
-
-
 def _choice(request: HttpRequest, name: str, options: list, cast=str):
     """The requested option if it is one of the options, else the first (or None)."""
     raw = request.GET.get(name, "").strip()
@@ -72,7 +70,7 @@ def _level_options(levels: list[str]) -> list[dict]:
 def _geometry(level: str, province: str, codes: list[str]) -> dict:
     """Where the map gets its boundaries: core's API for municipalities, inline for districts."""
     if level == AreaLevel.MUNICIPALITY:
-        return {"geojson_url": _municipality_geojson_url(province)}
+        return {"geojson_url": municipality_geojson_url(province)}
     return {"geojson": profiles.district_boundaries(codes=codes)}
 
 
@@ -82,7 +80,7 @@ def _number(value: float | None, decimals: int = 1) -> str:
 
 def home(request: HttpRequest) -> HttpResponse:
     """The published index per municipality (or district): map, legend and table."""
-    province = profiles.served_province_code()
+    province = core_selectors.served_province_code()
     levels = profiles.index_levels()
     level = _choice(request, "niveau", levels) or AreaLevel.MUNICIPALITY.value
     years = profiles.index_years(level=level) if levels else []
@@ -114,7 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "legend": [{"class": number, "fill": fill} for number, fill in enumerate(CLASS_FILLS, 1)],
         "indicators": list(profiles.indicator_list()),
         "map": _map_context(features=features, **_geometry(level, province, list(features))),
-        "dialogue_count": dialogue_selectors.dialogue_list().count(),
+        "dialogue_count": dialogue_selectors.dialogue_count(),
     }
     return render(request, "monitor/pages/home.html", context)
 
@@ -137,7 +135,7 @@ def indicator_map(request: HttpRequest, code: str) -> HttpResponse:
     indicator = profiles.indicator_get(code=code)
     if indicator is None:
         raise Http404(_("There is no indicator with this code."))
-    province = profiles.served_province_code()
+    province = core_selectors.served_province_code()
     levels = profiles.indicator_levels(indicator=indicator)
     level = _choice(request, "niveau", levels) or AreaLevel.MUNICIPALITY.value
     years = profiles.indicator_years(indicator=indicator, level=level)
@@ -177,8 +175,6 @@ def indicator_map(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "rows": rows,
         "legend": legend,
-        "suppressed_fill": SUPPRESSED_FILL,
-        "no_data_fill": NO_DATA_FILL,
         "min_n": suppression.min_n(),
         "has_suppressed": any(row.suppressed for row in rows),
         "map": _map_context(features=features, **_geometry(level, province, list(features))),
@@ -190,7 +186,7 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     """One area: each indicator against the province, trends, index class and dialogues."""
     if code != code.upper():
         return redirect("monitor:area_profile", code=code.upper(), permanent=True)
-    area = profiles.area_get(code=code)
+    area = core_selectors.area_get(code=code)
     if area is None:
         raise Http404(_("There is no area with this code."))
     level = area.level.value if hasattr(area.level, "value") else str(area.level)
@@ -216,11 +212,9 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
         "index_result": index[1] if index else None,
         "class_fill": CLASS_FILLS[index[1].index_class - 1] if index else None,
         "dialogues": dialogues,
-        "key_counts": key_counts,
         "comparison": comparison,
         "synthetic": synthetic,
         "synthetic_dialogues": any(dialogue.synthetic for dialogue in dialogues),
-        "min_n": suppression.min_n(),
         "contributions": profiles.top_contributions(index[1].contributions, top=20)
         if index
         else [],

@@ -17,7 +17,7 @@ from veerkracht.initiatives.models import SupportOffer
 from ..matching import MatchQuery, match_offers
 from ..matching.initiatives import match_initiatives
 from ..models import Question
-from ..selectors.matching import question_match_query
+from ..selectors.matching import question_offer_matches
 
 router = Router(tags=["Matching"])
 
@@ -77,6 +77,10 @@ def _error(field: str, message: str) -> dict[str, Any]:
     return {"loc": ["body", field], "msg": message, "type": "value_error"}
 
 
+def _limit_error() -> dict[str, Any]:
+    return _error("limit", f"limit must be between 1 and {MAX_LIMIT}")
+
+
 def _validate(payload: MatchIn) -> list[dict[str, Any]]:
     errors = []
     unknown = sorted(set(payload.themes) - set(Theme.objects.values_list("slug", flat=True)))
@@ -90,17 +94,13 @@ def _validate(payload: MatchIn) -> list[dict[str, Any]]:
     if payload.municipality and not Municipality.objects.filter(code=payload.municipality).exists():
         errors.append(_error("municipality", f"unknown municipality code {payload.municipality!r}"))
     if not 1 <= payload.limit <= MAX_LIMIT:
-        errors.append(_error("limit", f"limit must be between 1 and {MAX_LIMIT}"))
+        errors.append(_limit_error())
     if not payload.text.strip() and not payload.themes and not payload.factors:
         errors.append(_error("text", "give a text, or at least one theme or factor"))
     return errors
 
 
-def _limit_error() -> dict[str, Any]:
-    return _error("limit", f"limit must be between 1 and {MAX_LIMIT}")
-
-
-def _unprocessable(request: HttpRequest, errors: list[dict[str, Any]]):
+def _unprocessable(errors: list[dict[str, Any]]):
     detail = " ".join(f"Invalid '{e['loc'][-1]}': {e['msg']}." for e in errors)
     return Status(422, {"detail": detail, "errors": errors})
 
@@ -117,7 +117,7 @@ def match_offers_post(request: HttpRequest, payload: MatchIn):
     """
     errors = _validate(payload)
     if errors:
-        return _unprocessable(request, errors)
+        return _unprocessable(errors)
     query = MatchQuery(
         text=payload.text,
         themes=payload.themes,
@@ -135,9 +135,7 @@ def match_offers_post(request: HttpRequest, payload: MatchIn):
 def match_offers_for_question(request: HttpRequest, question: int, limit: int = 10):
     """Public questions for anyone; other questions need the matching.use capability."""
     if not 1 <= limit <= MAX_LIMIT:
-        return _unprocessable(
-            request, [_error("limit", f"limit must be between 1 and {MAX_LIMIT}")]
-        )
+        return _unprocessable([_limit_error()])
     found = (
         Question.objects.select_related("initiative")
         .prefetch_related("themes", "factors", "initiative__themes")
@@ -150,8 +148,7 @@ def match_offers_for_question(request: HttpRequest, question: int, limit: int = 
         request.user, "matching.use"
     ):
         raise HttpError(403, "This question is not public; matching it needs matching.use.")
-    results = match_offers(question_match_query(found), limit=limit)
-    return {"results": [m.as_api() for m in results]}
+    return {"results": [m.as_api() for m in question_offer_matches(found, limit=limit)]}
 
 
 @router.get(
@@ -163,9 +160,7 @@ def match_initiatives_for_offer(request: HttpRequest, offer: str, limit: int = 1
     if not has_capability(request.user, "matching.use"):
         raise HttpError(403, "Matching initiatives needs the matching.use capability.")
     if not 1 <= limit <= MAX_LIMIT:
-        return _unprocessable(
-            request, [_error("limit", f"limit must be between 1 and {MAX_LIMIT}")]
-        )
+        return _unprocessable([_limit_error()])
     found = SupportOffer.objects.filter(slug=offer).first()
     if found is None:
         raise HttpError(404, f"No support offer '{offer}'.")

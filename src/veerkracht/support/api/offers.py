@@ -14,6 +14,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from veerkracht.core.api import api_page
 from veerkracht.core.models import Municipality
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 from veerkracht.initiatives.models import SupportOffer
@@ -127,12 +128,6 @@ def _url(request: HttpRequest, slug: str) -> str:
     return request.build_absolute_uri(reverse("support:offer_detail", kwargs={"slug": slug}))
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 def _filter(request: HttpRequest) -> OfferFilter:
     return OfferFilter.from_query(request.GET).validate()
 
@@ -179,20 +174,10 @@ def list_offers(
     ),
 ):
     qs = offer_list_public(_filter(request)).prefetch_related(MUNICIPALITIES)
-    count = qs.count()
-    pages = max(1, -(-count // page_size))
-    if page > pages:
-        raise HttpError(404, f"Page {page} does not exist; there are {pages} page(s).")
-    start = (page - 1) * page_size
+    envelope, page_items = api_page(request, qs, page=page, page_size=page_size)
     return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "next": _page_url(request, page + 1) if page < pages else None,
-        "previous": _page_url(request, page - 1) if page > 1 else None,
-        "results": [
-            offer_public_data(o, url=_url(request, o.slug)) for o in qs[start : start + page_size]
-        ],
+        **envelope,
+        "results": [offer_public_data(o, url=_url(request, o.slug)) for o in page_items],
     }
 
 

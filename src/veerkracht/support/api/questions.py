@@ -9,8 +9,8 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 
+from veerkracht.core.api import api_page
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 
 from ..selectors.questions import questions_public
@@ -50,12 +50,6 @@ class PublicQuestionPageOut(Schema):
     results: list[PublicQuestionOut]
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 @router.get(
     "/questions",
     response={200: PublicQuestionPageOut, 404: ErrorOut, 422: ValidationErrorOut},
@@ -74,13 +68,9 @@ def list_public_questions(
     ),
 ):
     qs = questions_public()
-    count = qs.count()
-    pages = max(1, -(-count // page_size))
-    if page > pages:
-        raise HttpError(404, f"Page {page} does not exist; there are {pages} page(s).")
-    start = (page - 1) * page_size
+    envelope, page_items = api_page(request, qs, page=page, page_size=page_size)
     results = []
-    for question in qs[start : start + page_size]:
+    for question in page_items:
         initiative = question.initiative
         results.append(
             {
@@ -103,10 +93,6 @@ def list_public_questions(
             }
         )
     return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "next": _page_url(request, page + 1) if page < pages else None,
-        "previous": _page_url(request, page - 1) if page > 1 else None,
+        **envelope,
         "results": results,
     }

@@ -76,10 +76,13 @@ def _run(*, run_id: str, limit: int, started: float) -> dict:
     total = len(questions)
     _progress(run_id, state="running", done=0, total=total, started_at=timezone.now())
     initiative_ids = {q[1] for q in questions}
-    places = dict(
-        Initiative.objects.filter(pk__in=initiative_ids).values_list("pk", "municipality_id")
-    )
-    phases = dict(Initiative.objects.filter(pk__in=initiative_ids).values_list("pk", "phase"))
+    places: dict[int, str | None] = {}
+    phases: dict[int, str] = {}
+    for pk, municipality_id, phase in Initiative.objects.filter(pk__in=initiative_ids).values_list(
+        "pk", "municipality_id", "phase"
+    ):
+        places[pk] = municipality_id
+        phases[pk] = phase
     question_themes = _pairs(Question.themes.through, "question_id", "theme__slug")
     question_factors = _pairs(Question.factors.through, "question_id", "resiliencefactor__slug")
     initiative_themes = _pairs(Initiative.themes.through, "initiative_id", "theme__slug")

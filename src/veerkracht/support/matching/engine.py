@@ -162,29 +162,3 @@ def _result(
         components=parts,
         reason=reason,
     )
-
-
-def match_offers_bm25(query: MatchQuery, *, limit: int = 10) -> list[str]:
-    """Plain BM25 over title, summary and description (no weights, no filters): the baseline."""
-    from collections import Counter
-
-    from veerkracht.core.text import terms
-
-    from .textindex import TextIndex
-
-    index = offer_index()
-    baseline = getattr(index, "_baseline", None)
-    if baseline is None:
-        from veerkracht.initiatives.models import SupportOffer
-
-        texts = {
-            pk: f"{t} {s} {d}"
-            for pk, t, s, d in SupportOffer.objects.filter(pk__in=index.ids.tolist()).values_list(
-                "pk", "title", "summary", "description"
-            )
-        }
-        baseline = TextIndex(Counter(terms(texts[int(pk)])) for pk in index.ids)
-        index._baseline = baseline  # type: ignore[attr-defined]
-    scores = baseline.scores(Counter(terms(query.text)))
-    order = np.lexsort((index.ids, -scores))
-    return [index.slugs[i] for i in order[:limit] if scores[i] > 0]

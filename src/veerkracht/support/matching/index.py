@@ -23,11 +23,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from veerkracht.core.models import Municipality, ResilienceFactor, Theme
+from veerkracht.core.text import words
 from veerkracht.initiatives.models import Phase, SupportOffer, SupportTrajectory, TrajectoryState
 
 from ..models import MatchProposal
 from . import scoring
-from .lexicon import document_terms, known_words, text_words
+from .lexicon import document_terms, known_words
 from .textindex import TextIndex
 
 STAMP_SECONDS = 5.0
@@ -174,10 +175,12 @@ def current_stamp() -> tuple:
     )
 
 
-def build_offer_index() -> OfferIndex:
-    """Read the published, active offers and build the index (about 1 s per 10,000 offers)."""
+def build_offer_index(stamp: tuple) -> OfferIndex:
+    """Read the published, active offers and build the index (about 1 s per 10,000 offers).
+
+    `stamp`: `current_stamp()`, read just before.
+    """
     started = time.perf_counter()
-    stamp = current_stamp()
     now = timezone.now()
     offers = list(
         SupportOffer.objects.filter(status=SupportOffer.Status.PUBLISHED, active=True)
@@ -245,12 +248,12 @@ def build_offer_index() -> OfferIndex:
         kind_labels = {value: str(label) for value, label in SupportOffer.Kind.choices}
     fields = [
         (
-            (text_words(o.title), TITLE_WEIGHT),
-            (text_words(o.summary), SUMMARY_WEIGHT),
-            (text_words(o.description), 1.0),
-            (text_words(kind_labels.get(o.kind, o.kind)), 1.0),
-            (text_words(o.provider.name), 1.0),
-            (text_words(" ".join(offer_theme_names.get(o.pk, ()))), 1.0),
+            (words(o.title), TITLE_WEIGHT),
+            (words(o.summary), SUMMARY_WEIGHT),
+            (words(o.description), 1.0),
+            (words(kind_labels.get(o.kind, o.kind)), 1.0),
+            (words(o.provider.name), 1.0),
+            (words(" ".join(offer_theme_names.get(o.pk, ()))), 1.0),
         )
         for o in offers
     ]
@@ -375,54 +378,79 @@ def _vocabulary(rows) -> tuple[list[str], dict[str, tuple[str, str]]]:
 
 # --- the process-wide index and its freshness ---------------------------------------------
 
-_lock = threading.Lock()
-_state: dict = {"index": None, "dirty": True, "checked_at": 0.0}
+
+class StampedCache:
+    """A value built from the database, rebuilt when its version stamp changes.
+
+    The stamp (`stamp_of()`) is read at most every `stamp_seconds()`; `mark_dirty()`
+    (signals in this process) forces a rebuild on the next `get()`, and so does
+    `fresh(value)` returning False. `build(stamp)` gets the stamp it was read at and
+    returns a value with that `.stamp`.
+    """
+
+    def __init__(self, stamp_of, build, *, fresh=lambda value: True) -> None:
+        self.stamp_of = stamp_of
+        self.build = build
+        self.fresh = fresh
+        self.value = None
+        self.dirty = True
+        self.checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def get(self):
+        value = self.value
+        if (
+            value is not None
+            and not self.dirty
+            and time.monotonic() - self.checked_at < stamp_seconds()
+            and self.fresh(value)
+        ):
+            return value
+        with self._lock:
+            value = self.value
+            stamp = self.stamp_of()
+            if value is None or self.dirty or stamp != value.stamp or not self.fresh(value):
+                self.dirty = False
+                value = self.value = self.build(stamp)
+            self.checked_at = time.monotonic()
+            return value
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
+
+    def reset(self) -> None:
+        self.value = None
+        self.dirty = True
+
+
+_offers = StampedCache(
+    current_stamp,
+    build_offer_index,
+    fresh=lambda index: index.built_on == timezone.localdate(),
+)
 
 
 def offer_index() -> OfferIndex:
     """The current offer index, rebuilt first when it is stale."""
-    index = _state["index"]
-    now = time.monotonic()
-    if (
-        index is not None
-        and not _state["dirty"]
-        and now - _state["checked_at"] < stamp_seconds()
-        and index.built_on == timezone.localdate()
-    ):
-        return index
-    with _lock:
-        index = _state["index"]
-        stamp = current_stamp()
-        if (
-            index is None
-            or _state["dirty"]
-            or stamp != index.stamp
-            or index.built_on != timezone.localdate()
-        ):
-            _state["dirty"] = False
-            index = build_offer_index()
-            _state["index"] = index
-        _state["checked_at"] = time.monotonic()
-        return index
+    return _offers.get()
 
 
 def reset_index() -> None:
     """Forget the index (tests, and after bulk changes that bypass signals)."""
     from .related import reset_related
 
-    _state["index"] = None
-    _state["dirty"] = True
+    _offers.reset()
     reset_related()
 
 
 def _mark_dirty(**kwargs) -> None:
-    _state["dirty"] = True
+    _offers.mark_dirty()
 
 
 def _proposal_changed(instance: MatchProposal, **kwargs) -> None:
     # Storing proposals (hundreds at a time) does not change the index; feedback does.
     if instance.feedback_at is not None:
-        _state["dirty"] = True
+        _offers.mark_dirty()
 
 
 post_save.connect(_proposal_changed, sender=MatchProposal, dispatch_uid="matching-proposal-save")

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Q
+from django.utils.translation import ngettext
 
 from veerkracht.initiatives.models import Initiative, IntakeState, SupportOffer
 
 from ..models import Question
 from . import scoring
 from .lexicon import document_terms, known_words, query_terms
+from .reasons import compose, matches_part
 from .textindex import TextIndex
 
 CLOSED_STATES = (IntakeState.CLOSED, IntakeState.STOPPED, IntakeState.DOES_NOT_FIT)
@@ -34,11 +36,6 @@ class InitiativeMatch:
 
 
 def match_initiatives(offer: SupportOffer, *, limit: int = 10) -> list[InitiativeMatch]:
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
-    from .reasons import compose, quoted_list
-
     candidates = Initiative.objects.filter(
         Q(published=True) | ~Q(intake_state__in=CLOSED_STATES)
     ).filter(Q(questions__status=Question.Status.OPEN) | ~Q(learning_questions=""))
@@ -97,7 +94,7 @@ def match_initiatives(offer: SupportOffer, *, limit: int = 10) -> list[Initiativ
         matched = list(dict.fromkeys(origin[t] for t in index.matched(i, query)))[:3]
         parts = []
         if matched:
-            parts.append((1.0, _("matches %(words)s") % {"words": quoted_list(matched)}))
+            parts.append((1.0, matches_part(matched)))
         shared = [t.name for t in initiative.themes.all() if t.slug in offer_themes]
         if shared:
             text = ngettext("same theme %(names)s", "same themes %(names)s", len(shared))

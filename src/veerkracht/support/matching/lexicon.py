@@ -10,20 +10,9 @@ Two small, explainable additions to plain stemming (`veerkracht.core.text`):
   "meten", "financiering"). Edit CONCEPTS to teach the engine a new word.
 """
 
-import re
 from collections.abc import Iterable
 
-from veerkracht.core.text import STOP_WORDS, stem, words
-
-_ASCII_WORD = re.compile(r"[0-9a-z]+")
-
-
-def text_words(text: str) -> list[str]:
-    """`veerkracht.core.text.words`, with a fast path for plain ASCII text (same result)."""
-    if text.isascii():
-        return _ASCII_WORD.findall(text.lower())
-    return words(text)
-
+from veerkracht.core.text import STOP_WORDS, stem, terms, words
 
 # Weight of a term found only by compound splitting or through a concept.
 PART_WEIGHT = 0.7
@@ -84,15 +73,11 @@ CONCEPTS: list[tuple[str, str]] = [
 ]
 
 
-def _stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1]
-
-
 EXPANSIONS: dict[str, tuple[str, ...]] = {}
 for _triggers, _targets in CONCEPTS:
-    for _trigger in _stems(_triggers):
+    for _trigger in terms(_triggers):
         EXPANSIONS[_trigger] = tuple(
-            dict.fromkeys(EXPANSIONS.get(_trigger, ()) + tuple(_stems(_targets)))
+            dict.fromkeys(EXPANSIONS.get(_trigger, ()) + tuple(terms(_targets)))
         )
 CONCEPT_WORDS = frozenset(w for pair in CONCEPTS for part in pair for w in words(part))
 
@@ -121,7 +106,7 @@ def document_terms(
     """
     memo = {} if memo is None else memo
     result: list[tuple[str, float]] = []
-    for word in text_words(text) if isinstance(text, str) else text:
+    for word in words(text) if isinstance(text, str) else text:
         found = memo.get(word)
         if found is None:
             found = []
@@ -150,7 +135,7 @@ def query_terms(text: str, known: frozenset[str] | set[str]) -> tuple[dict[str, 
             weights[term] = weight
             origin[term] = word
 
-    folded = " ".join(text_words(text))
+    folded = " ".join(words(text))
     for phrase, meaning in PHRASES.items():
         folded = folded.replace(phrase, meaning)
     for word in folded.split():
@@ -176,7 +161,7 @@ def known_words(texts: Iterable[str | list[str]]) -> frozenset[str]:
     found = {
         w
         for text in texts
-        for w in (text_words(text) if isinstance(text, str) else text)
+        for w in (words(text) if isinstance(text, str) else text)
         if len(w) >= MIN_PART
     }
     return frozenset((found | CONCEPT_WORDS) - STOP_WORDS)

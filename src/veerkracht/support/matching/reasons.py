@@ -49,12 +49,6 @@ def _joined(items: list[str], t: dict[str, str]) -> str:
     return t["and"] % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def quoted_list(items: list[str]) -> str:
-    """“a”, “b” and “c” (quotes and the word for 'and' in the active language)."""
-    t = _templates(get_language())
-    return _joined([t["quote"] % {"word": item} for item in items], t)
-
-
 def matches_part(matched_words: list[str]) -> str:
     """'matches “a”, “b” and “c”' for the words a result shares with the question."""
     t = _templates(get_language())
@@ -87,8 +81,7 @@ def offer_reason(
     parts: list[tuple[float, str]] = []
     if matched_words and components["text"] > 0:
         # The text always leads when it found something: it is what people recognise.
-        words = _joined([t["quote"] % {"word": m} for m in matched_words[:MAX_WORDS]], t)
-        parts.append((1.0 + w["text"] * components["text"], t["matches"] % {"words": words}))
+        parts.append((1.0 + w["text"] * components["text"], matches_part(matched_words)))
     if theme_names:
         text = _plural(language, "themes", len(theme_names)) % {"names": _joined(theme_names, t)}
         parts.append((w["themes"] * components["themes"], text))

@@ -7,22 +7,22 @@
   plus theme overlap.
 
 Both indexes are built on first use and rebuilt when their cheap version stamp changes
-(checked at most every `stamp_seconds()`), like the offer index.
+(checked at most every `stamp_seconds()`): the offer index's `StampedCache`.
 """
 
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Count, Max
 
+from veerkracht.core.text import words
 from veerkracht.initiatives.models import Initiative, SupportTrajectory
 
 from ..models import Question
 from . import reasons
-from .index import stamp_seconds
-from .lexicon import document_terms, known_words, query_terms, text_words
+from .index import StampedCache
+from .lexicon import document_terms, known_words, query_terms
 from .textindex import TextIndex
 
 TEXT_WEIGHT = 0.8
@@ -52,33 +52,14 @@ class _Index:
     stamp: tuple
 
 
-_cache: dict[str, tuple[_Index, float]] = {}
-
-
-def _cached(name: str, stamp_of, build) -> _Index:
-    entry = _cache.get(name)
-    now = time.monotonic()
-    if entry is not None and now - entry[1] < stamp_seconds():
-        return entry[0]
-    stamp = stamp_of()
-    if entry is None or entry[0].stamp != stamp:
-        entry = (build(stamp), now)
-    _cache[name] = (entry[0], now)
-    return entry[0]
-
-
-def reset_related() -> None:
-    _cache.clear()
-
-
 def _build(stamp, ids, slugs, titles, themes, support, fields) -> _Index:
-    known = known_words(w for doc in fields for words, _weight in doc for w in [words])
+    known = known_words(words for doc in fields for words, _weight in doc)
     memo: dict = {}
     documents = []
     for doc_fields in fields:
         doc: Counter = Counter()
-        for words, weight in doc_fields:
-            for term, part in document_terms(words, known, None, memo):
+        for field_words, weight in doc_fields:
+            for term, part in document_terms(field_words, known, None, memo):
                 doc[term] += weight * part
         documents.append(doc)
     return _Index(ids, slugs, titles, themes, support, TextIndex(documents), known, stamp)
@@ -115,9 +96,9 @@ def _build_peers(stamp) -> _Index:
         themes[initiative_id].add(slug)
     fields = [
         [
-            (text_words(lq), 2.0),
-            (text_words(" ".join(questions[pk])), 2.0),
-            (text_words(" ".join(support[pk])), 1.0),
+            (words(lq), 2.0),
+            (words(" ".join(questions[pk])), 2.0),
+            (words(" ".join(support[pk])), 1.0),
         ]
         for pk, _slug, _name, lq in initiatives
     ]
@@ -151,7 +132,7 @@ def _build_articles(stamp) -> _Index:
     for article_id, slug in Article.themes.through.objects.values_list("article_id", "theme__slug"):
         themes[article_id].add(slug)
     fields = [
-        [(text_words(title), 3.0), (text_words(summary), 2.0), (text_words(body), 1.0)]
+        [(words(title), 3.0), (words(summary), 2.0), (words(body), 1.0)]
         for _pk, _slug, title, summary, body in articles
     ]
     return _build(
@@ -163,6 +144,15 @@ def _build_articles(stamp) -> _Index:
         [[] for _ in articles],
         fields,
     )
+
+
+_peers = StampedCache(_peer_stamp, _build_peers)
+_articles = StampedCache(_article_stamp, _build_articles)
+
+
+def reset_related() -> None:
+    _peers.reset()
+    _articles.reset()
 
 
 def _rank(
@@ -207,11 +197,11 @@ def match_peers(
     *, text: str, themes: list[str] | None = None, exclude_initiative: int | None = None, limit=5
 ) -> list[RelatedMatch]:
     """Published initiatives that dealt with a similar question, with the support they got."""
-    index = _cached("peers", _peer_stamp, _build_peers)
+    index = _peers.get()
     return _rank(index, "initiative", text, themes or [], limit, exclude_initiative)
 
 
 def match_articles(*, text: str, themes: list[str] | None = None, limit=5) -> list[RelatedMatch]:
     """Published knowledge articles about a similar question."""
-    index = _cached("articles", _article_stamp, _build_articles)
+    index = _articles.get()
     return _rank(index, "article", text, themes or [], limit, None)

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -32,6 +33,11 @@ def is_moderator(user: Any) -> bool:
 
 def thread_slug(thread: Thread) -> str:
     return slugify(thread.title)[:80] or "onderwerp"
+
+
+def thread_url(thread: Thread) -> str:
+    """The thread's page (path only)."""
+    return reverse("support:forum_thread", kwargs={"pk": thread.pk, "slug": thread_slug(thread)})
 
 
 def author_display_name(user: Any) -> str:

@@ -43,7 +43,12 @@ def initiative_match_query(initiative: Initiative) -> MatchQuery:
 
 
 def open_questions(initiative: Initiative) -> QuerySet[Question]:
-    return initiative.questions.filter(status=Question.Status.OPEN).order_by("created_at", "pk")
+    """Open questions, oldest first, with what `question_match_query` reads prefetched."""
+    return (
+        initiative.questions.filter(status=Question.Status.OPEN)
+        .prefetch_related("themes", "factors")
+        .order_by("created_at", "pk")
+    )
 
 
 def proposals_for_initiatives(initiative_ids: list[int]) -> dict[int, list[MatchProposal]]:

@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from veerkracht.core.permissions import check_capability
+from veerkracht.core.permissions import check_capability, user_role_codes
 from veerkracht.core.services.audit import audit_record
 
 from .. import ratelimit
-from ..models import Follow, ForumCategory, Post, Question, Report, Thread, Visibility
+from ..models import Follow, ForumCategory, Post, Report, Thread, Visibility
 from ..selectors.forum import MODERATE, is_moderator, post_can_edit, post_is_first
+from .questions import question_answer_accepted
 
 UNFOLLOW_SALT = "veerkracht.forum.unfollow"
 
@@ -108,7 +109,7 @@ def is_new_member(user: Any) -> bool:
     """
     if not getattr(settings, "FORUM_PREMODERATE_NEW_ACCOUNTS", True):
         return False
-    if is_moderator(user) or user.roles.exists():
+    if is_moderator(user) or user_role_codes(user):
         return False
     days = int(getattr(settings, "FORUM_NEW_ACCOUNT_DAYS", 7))
     if user.date_joined <= timezone.now() - timedelta(days=days):
@@ -319,30 +320,9 @@ def answer_accept(*, actor: Any, post: Post) -> Thread:
         before={"accepted_post": before},
         after={"accepted_post": post.pk},
     )
-    _question_answered(thread=thread, post=post, actor=actor)
+    if thread.question_id is not None:
+        question_answer_accepted(actor=actor, question_id=thread.question_id, answer=post.body)
     return thread
-
-
-def _question_answered(*, thread: Thread, post: Post, actor: Any) -> None:
-    """A question linked to the thread is answered by the accepted reply (audited)."""
-    if thread.question_id is None:
-        return
-    question = Question.objects.select_for_update().get(pk=thread.question_id)
-    if question.status in (Question.Status.ANSWERED, Question.Status.CLOSED):
-        return
-    before = {"status": question.status}
-    question.status = Question.Status.ANSWERED
-    if not question.answer:
-        question.answer = post.body
-    question.save(update_fields=["status", "answer", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="question.status",
-        obj=question,
-        before=before,
-        after={"status": question.status},
-        note="forum.answer_accept",
-    )
 
 
 @transaction.atomic
@@ -413,8 +393,7 @@ def post_report(*, actor: Any, post: Post, reason: str) -> Report:
     if post.visibility == Visibility.PUBLISHED and threshold and open_reports >= threshold:
         note = f"automatically hidden after {open_reports} reports"
         _moderation(post, actor=None, visibility=Visibility.HIDDEN, note=note)
-        if post_is_first(post):
-            Thread.objects.filter(pk=post.thread_id).update(visibility=Visibility.HIDDEN)
+        _set_thread_visibility(post, Visibility.HIDDEN)
         audit_record(
             actor=None,
             action="forum.post_hide",
@@ -436,15 +415,18 @@ def _resolve_reports(post: Post, *, actor: Any, resolution: str) -> int:
     )
 
 
-def _set_thread_visibility(post: Post, visibility: str) -> None:
-    if post_is_first(post):
-        thread = post.thread
-        thread.visibility = visibility
-        fields = ["visibility"]
-        if visibility == Visibility.PUBLISHED and thread.last_activity_at < post.created_at:
-            thread.last_activity_at = post.created_at
-            fields.append("last_activity_at")
-        thread.save(update_fields=fields)
+def _set_thread_visibility(post: Post, visibility: str) -> bool:
+    """Give the thread the visibility of its opening post; False if `post` is a reply."""
+    if not post_is_first(post):
+        return False
+    thread = post.thread
+    thread.visibility = visibility
+    fields = ["visibility"]
+    if visibility == Visibility.PUBLISHED and thread.last_activity_at < post.created_at:
+        thread.last_activity_at = post.created_at
+        fields.append("last_activity_at")
+    thread.save(update_fields=fields)
+    return True
 
 
 @transaction.atomic
@@ -504,10 +486,8 @@ def post_approve(*, actor: Any, post: Post, reason: str = "") -> Post:
         raise ForumError(_("This post is not waiting for approval."))
     _moderation(post, actor=actor, visibility=Visibility.PUBLISHED, note=reason.strip())
     thread = post.thread
-    first = post_is_first(post)
-    if first:
-        _set_thread_visibility(post, Visibility.PUBLISHED)
-    else:
+    first = _set_thread_visibility(post, Visibility.PUBLISHED)
+    if not first:
         thread.last_activity_at = timezone.now()
         thread.save(update_fields=["last_activity_at"])
     audit_record(

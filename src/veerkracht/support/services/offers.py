@@ -20,12 +20,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from veerkracht.core.models import Municipality, Organisation, ResilienceFactor, Theme, User
 from veerkracht.core.permissions import check_capability, has_capability
 from veerkracht.core.services.audit import audit_changes, audit_record, audit_snapshot
+from veerkracht.core.slugs import unique_slug
 from veerkracht.initiatives.models import Phase, SupportOffer
 
 Status = SupportOffer.Status
@@ -156,16 +156,8 @@ def validate_offer_data(data: OfferData) -> None:
         raise OfferError(errors)
 
 
-def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[:100] or "aanbod"
-    slug, n = base, 2
-    qs = SupportOffer.objects.all()
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+# First path segments under /ondersteuning/ that are pages, never an offer's slug.
+RESERVED_SLUGS = ("mijn-aanbod", "beheer", "vragen")
 
 
 def offer_snapshot(offer: SupportOffer) -> dict[str, Any]:
@@ -219,7 +211,9 @@ def offer_create(
     with transaction.atomic():
         offer = SupportOffer(provider=provider, status=Status.DRAFT, active=True)
         _apply(offer, data)
-        offer.slug = _unique_slug(offer.title)
+        offer.slug = unique_slug(
+            SupportOffer.objects.all(), offer.title, fallback="aanbod", reserved=RESERVED_SLUGS
+        )
         offer.save()
         _set_links(offer, data)
         audit_record(

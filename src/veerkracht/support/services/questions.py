@@ -103,6 +103,16 @@ def question_snapshot(question: Question) -> dict:
     return data
 
 
+def _save(question: Question, data: QuestionData) -> None:
+    """Store the data on the question, with its themes and factors."""
+    for name in QuestionData.SCALAR_FIELDS:
+        setattr(question, name, getattr(data, name))
+    question.title = data.title.strip()
+    question.save()
+    question.themes.set(data.themes)
+    question.factors.set(data.factors)
+
+
 def question_create(*, actor: User, initiative: Initiative, data: QuestionData) -> Question:
     """Ask a question for an initiative; by the team it is stored as asked on its behalf."""
     _check_ask(actor, initiative)
@@ -113,12 +123,7 @@ def question_create(*, actor: User, initiative: Initiative, data: QuestionData) 
             on_behalf=not is_initiator(actor, initiative),
             entered_by=actor,
         )
-        for name in QuestionData.SCALAR_FIELDS:
-            setattr(question, name, getattr(data, name))
-        question.title = data.title.strip()
-        question.save()
-        question.themes.set(data.themes)
-        question.factors.set(data.factors)
+        _save(question, data)
         audit_record(
             actor=actor, action="question.create", obj=question, after=question_snapshot(question)
         )
@@ -131,12 +136,7 @@ def question_update(*, actor: User, question: Question, data: QuestionData) -> Q
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         before = question_snapshot(question)
-        for name in QuestionData.SCALAR_FIELDS:
-            setattr(question, name, getattr(data, name))
-        question.title = data.title.strip()
-        question.save()
-        question.themes.set(data.themes)
-        question.factors.set(data.factors)
+        _save(question, data)
         old, new = audit_changes(before, question_snapshot(question))
         if new is not None:
             audit_record(actor=actor, action="question.update", obj=question, before=old, after=new)
@@ -162,17 +162,38 @@ def question_status_set(
                     "to": Status(status).label if status in Status.values else status,
                 }
             )
-        before = {"status": question.status, "answer": question.answer}
-        question.status = status
-        if answer is not None:
-            question.answer = answer
-        question.save(update_fields=["status", "answer", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="question.status",
-            obj=question,
-            before=before,
-            after={"status": question.status, "answer": question.answer},
-            note=note,
-        )
+        _status_change(question, status=status, answer=answer, actor=actor, note=note)
     return question
+
+
+def question_answer_accepted(*, actor: User, question_id: int, answer: str) -> None:
+    """A forum answer to the question's thread was accepted (the forum checked who may):
+    the question becomes answered, unless it cannot (already answered or closed). Runs
+    inside the caller's transaction."""
+    question = Question.objects.select_for_update().get(pk=question_id)
+    if Status.ANSWERED in TRANSITIONS.get(question.status, ()):
+        _status_change(
+            question,
+            status=Status.ANSWERED,
+            answer=question.answer or answer,
+            actor=actor,
+            note="forum.answer_accept",
+        )
+
+
+def _status_change(
+    question: Question, *, status: str, answer: str | None, actor: User, note: str
+) -> None:
+    before = {"status": question.status, "answer": question.answer}
+    question.status = status
+    if answer is not None:
+        question.answer = answer
+    question.save(update_fields=["status", "answer", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="question.status",
+        obj=question,
+        before=before,
+        after={"status": question.status, "answer": question.answer},
+        note=note,
+    )

@@ -17,16 +17,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veerkracht.core import selectors as core_selectors
+from veerkracht.core.http import safe_next_url
 from veerkracht.core.permissions import capability_required
 
 from ..forms_forum import EditForm, ModerationForm, ReplyForm, ReportForm, ThreadForm
 from ..models import Thread, Visibility
 from ..selectors import forum as selectors
+from ..selectors.forum import thread_url
 from ..services import forum as services
 from ..services.forum import ForumError, ForumRateLimited
 
@@ -47,21 +48,6 @@ def member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def thread_url(thread: Thread) -> str:
-    return reverse(
-        "support:forum_thread", kwargs={"pk": thread.pk, "slug": selectors.thread_slug(thread)}
-    )
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _refused(form: Any, error: ForumError) -> None:
@@ -384,7 +370,7 @@ def post_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-        return redirect(_safe_next(request, fallback))
+        return redirect(safe_next_url(request, fallback))
     action = form.cleaned_data["action"]
     reason = form.cleaned_data["reason"]
     done = {
@@ -400,7 +386,7 @@ def post_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, message)
-    return redirect(_safe_next(request, fallback))
+    return redirect(safe_next_url(request, fallback))
 
 
 @require_POST

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from veerkracht.core.http import safe_next_url
 from veerkracht.core.permissions import capability_required
 from veerkracht.initiatives.models import Initiative, MatchDecision
 
@@ -21,13 +21,6 @@ from ..selectors.matching import open_questions
 from ..services import matching as services
 
 RESULTS = 20
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
 
 
 @capability_required("matching.use")
@@ -88,7 +81,7 @@ def proposals_create(request: HttpRequest, initiative_pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The matching engine's proposals are stored."))
-    return redirect(_next_url(request, "support:matching_try"))
+    return redirect(safe_next_url(request, "support:matching_try"))
 
 
 @require_POST
@@ -111,7 +104,7 @@ def proposal_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The feedback is recorded."))
     else:
         messages.error(request, _("The feedback could not be recorded."))
-    return redirect(_next_url(request, "support:matching_try"))
+    return redirect(safe_next_url(request, "support:matching_try"))
 
 
 @capability_required("matching.use")

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veerkracht.core import selectors as core_selectors
+from veerkracht.core.forms import add_service_errors
 from veerkracht.core.permissions import capability_required
 from veerkracht.initiatives.models import Phase, SupportOffer
 
-from ..forms_offers import CurationFilterForm, CurationForm, OfferForm, apply_offer_error
+from ..forms_offers import CurationFilterForm, CurationForm, OfferForm
 from ..selectors.offers import (
     FilterError,
     OfferFilter,
@@ -38,6 +39,7 @@ from ..selectors.offers import (
     offers_for_provider,
 )
 from ..services.offers import (
+    RESERVED_SLUGS,
     can_curate,
     can_manage_offer,
     offer_create,
@@ -50,9 +52,6 @@ from ..services.offers import (
 PAGE_SIZE = 20
 PAGE_PARAM = "pagina"
 CURATION_PAGE_SIZE = 50
-
-# First path segments under /ondersteuning/ that are pages, not offers.
-RESERVED = ("mijn-aanbod", "beheer", "vragen")
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -173,7 +172,7 @@ def offer_new(request: HttpRequest) -> HttpResponse:
                 provider=form.cleaned_data.get("provider"),
             )
         except ValidationError as error:
-            apply_offer_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The offer is saved as a draft. Submit it when it is complete.")
@@ -196,7 +195,7 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 provider=form.cleaned_data.get("provider"),
             )
         except ValidationError as error:
-            apply_offer_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("support:offer_edit", slug=offer.slug)
@@ -281,7 +280,7 @@ urlpatterns = [
     path("ondersteuning/beheer/<slug:slug>/intrekken/", offer_withdraw_view, name="offer_withdraw"),
     # Last, and never one of the page names above (the questions pages live under "vragen/").
     re_path(
-        rf"^ondersteuning/(?!(?:{'|'.join(RESERVED)})/)(?P<slug>[-a-zA-Z0-9_]+)/$",
+        rf"^ondersteuning/(?!(?:{'|'.join(RESERVED_SLUGS)})/)(?P<slug>[-a-zA-Z0-9_]+)/$",
         offer_detail,
         name="offer_detail",
     ),

@@ -19,10 +19,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from veerkracht.core.forms import add_service_errors
 from veerkracht.core.permissions import capability_required
 from veerkracht.initiatives.models import Initiative
 
-from ..forms_offers import apply_offer_error
 from ..forms_questions import QuestionFilterForm, QuestionForm, QuestionStatusForm
 from ..models import Question
 from ..selectors.questions import (
@@ -32,7 +32,6 @@ from ..selectors.questions import (
     questions_public,
 )
 from ..services.questions import (
-    INITIATOR_TARGETS,
     TRANSITIONS,
     is_initiator,
     question_create,
@@ -102,7 +101,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             question_update(actor=request.user, question=question, data=form.question_data())
         except ValidationError as error:
-            apply_offer_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("support:question_detail", pk=question.pk)
@@ -120,7 +119,7 @@ def question_new_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, initiative=initiative, data=form.question_data()
             )
         except ValidationError as error:
-            apply_offer_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The question is added on the initiative's behalf."))
             return redirect("support:question_detail", pk=question.pk)
@@ -152,7 +151,7 @@ def initiator_questions(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             question_create(actor=request.user, initiative=initiative, data=form.question_data())
         except ValidationError as error:
-            apply_offer_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your question is sent. The contact team will respond."))
             return redirect("support:initiator_questions", slug=initiative.slug)
@@ -160,8 +159,6 @@ def initiator_questions(request: HttpRequest, slug: str) -> HttpResponse:
         "initiative": initiative,
         "questions": questions_for_initiative(initiative),
         "form": form,
-        "initiator_targets": INITIATOR_TARGETS,
-        "transitions": TRANSITIONS,
     }
     return render(request, "support/questions/initiator.html", context)
 
