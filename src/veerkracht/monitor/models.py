@@ -186,7 +186,13 @@ class Observation(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["indicator", "level", "year"]),
+            # Covering index for building the index: one level's areas in group order
+            # with every value, so neither database sorts or visits the table
+            # (`selectors.index.observation_matrices`).
+            models.Index(
+                fields=["level", "area_code", "year", "indicator", "value"],
+                name="monitor_obs_cube_idx",
+            ),
             models.Index(fields=["area_code", "year"]),
         ]
 
@@ -250,7 +256,18 @@ class IndexResult(models.Model):
     """One area's index in one run and year: score, class 1–9 with its 5–95% band, and
     each domain's contribution."""
 
-    run = models.ForeignKey(IndexRun, on_delete=models.CASCADE, related_name="results")
+    # No separate index on run: the unique constraint below starts with it. No
+    # foreign-key constraint in the database either: results are written only by
+    # `services.index` for the run it has just created, in one COPY or multi-row insert
+    # of up to 180,000 rows, where PostgreSQL's per-row check would cost a second;
+    # deleting a run still deletes its results (Django's cascade).
+    run = models.ForeignKey(
+        IndexRun,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
+    )
     area_code = models.CharField(_("CBS code"), max_length=10)
     year = models.PositiveSmallIntegerField(_("year"))
     score = models.FloatField(_("score"))

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 import numpy as np
+from django.db import connections, router
 from django.db.models import QuerySet
 
 from veerkracht.core.models.geography import (
@@ -44,28 +45,76 @@ def observation_matrices(
     *, level: str, years: Iterable[int], indicators: list[Indicator], province: str = ""
 ) -> tuple[list[str], dict[int, np.ndarray]]:
     """The area codes (sorted) with any observation at `level` in `years` (in `province`
-    when given) and per year an (areas × indicators) array, NaN where missing."""
-    years = sorted(set(years))
-    column = {ind.pk: j for j, ind in enumerate(indicators)}
-    rows = list(
-        Observation.objects.filter(level=level, year__in=years, indicator_id__in=column)
-        .values_list("area_code", "year", "indicator_id", "value")
-        .iterator(chunk_size=20_000)
-    )
+    when given) and per year an (areas × indicators) array, NaN where missing.
+
+    One row per area and year comes back from the database, the indicators pivoted into
+    columns by the query itself (a GROUP BY with one MAX(value) FILTER (WHERE …) per
+    indicator, the same SQL on SQLite and PostgreSQL): for a full neighbourhood level over ten
+    years that is 146,000 rows instead of 1.7 million, and the covering index on
+    (level, area_code, year, indicator, value) lets both databases answer from the index
+    in group order without sorting."""
+    years = sorted({int(y) for y in years})
+    if not years or not indicators:
+        return [], {y: np.empty((0, len(indicators))) for y in years}
+    meta = Observation._meta
+    connection = connections[router.db_for_read(Observation)]
+    qn = connection.ops.quote_name
+    col = {
+        name: qn(meta.get_field(name).column)
+        for name in ("indicator", "level", "area_code", "year", "value")
+    }
+    ids = [int(ind.pk) for ind in indicators]
+    pivot = ", ".join(f"MAX({col['value']}) FILTER (WHERE {col['indicator']} = {pk})" for pk in ids)
+    where = [f"{col['level']} = %s", f"{col['indicator']} IN ({', '.join(map(str, ids))})"]
+    params: list = [level]
     if province:
-        provinces = municipality_province_map()
-        rows = [r for r in rows if provinces.get(municipality_of(r[0])) == province]
-    codes = sorted({r[0] for r in rows})
-    row_of = {c: i for i, c in enumerate(codes)}
-    year_of = {y: t for t, y in enumerate(years)}
+        members = sorted(
+            Municipality.objects.filter(province__code=province).values_list("code", flat=True)
+        )
+        if not members:
+            return [], {y: np.empty((0, len(indicators))) for y in years}
+        if level == AreaLevel.MUNICIPALITY:
+            where.append(f"{col['area_code']} IN ({', '.join(['%s'] * len(members))})")
+            params.extend(members)
+        else:  # WK082801 and BU08280100 carry their municipality's number (0828)
+            where.append(
+                f"SUBSTR({col['area_code']}, 3, 4) IN ({', '.join(['%s'] * len(members))})"
+            )
+            params.extend(code[2:] for code in members)
+
+    where.append(f"{col['year']} IN ({', '.join(['%s'] * len(years))})")
+    params.extend(years)
+    sql = (
+        f"SELECT {col['area_code']}, {col['year']}, {pivot} FROM {qn(meta.db_table)} "
+        f"WHERE {' AND '.join(where)} GROUP BY {col['area_code']}, {col['year']}"
+    )
+    rows = _fetch_all(connection, sql, params)
+    codes = sorted({row[0] for row in rows})
     cube = np.full((len(years), len(codes), len(indicators)), np.nan)
     if rows:
-        a = np.fromiter((row_of[r[0]] for r in rows), dtype=np.intp, count=len(rows))
-        t = np.fromiter((year_of[r[1]] for r in rows), dtype=np.intp, count=len(rows))
-        j = np.fromiter((column[r[2]] for r in rows), dtype=np.intp, count=len(rows))
-        v = np.fromiter((r[3] for r in rows), dtype=float, count=len(rows))
-        cube[t, a, j] = v
-    return codes, {y: cube[year_of[y]] for y in years}
+        row_of = dict(zip(codes, range(len(codes)), strict=True))
+        year_of = dict(zip(years, range(len(years)), strict=True))
+        a = np.fromiter((row_of[row[0]] for row in rows), dtype=np.intp, count=len(rows))
+        t = np.fromiter((year_of[row[1]] for row in rows), dtype=np.intp, count=len(rows))
+        # None (no observation) becomes NaN
+        cube[t, a] = np.array([row[2:] for row in rows], dtype=float)
+    return codes, {y: cube[i] for i, y in enumerate(years)}
+
+
+def _fetch_all(connection, sql: str, params: list) -> list[tuple]:
+    if connection.vendor == "postgresql":
+        # Results in binary: psycopg takes the doubles as they are instead of parsing
+        # their text, a third of the time on a large level. (Django's own cursor asks
+        # for text; this one runs on the same connection and transaction.)
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def area_groups(*, level: str, codes: list[str]) -> np.ndarray:
