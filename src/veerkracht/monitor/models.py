@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from veerkracht.core.models import ResilienceFactor
 from veerkracht.core.models.geography import AreaLevel
+from veerkracht.core.models.vocabularies import NamedInTwoLanguages
 
 
-class Domain(models.Model):
+class Domain(NamedInTwoLanguages, models.Model):
     """A group of indicators: personal, social, financial and daily activity, living
     environment — or context variables, which are shown but never enter the index."""
 
@@ -42,7 +43,7 @@ class Domain(models.Model):
         return self.name
 
 
-class Indicator(models.Model):
+class Indicator(NamedInTwoLanguages, models.Model):
     class Direction(models.TextChoices):
         HIGHER_BETTER = "up", _("higher is better")
         HIGHER_WORSE = "down", _("higher is worse")

@@ -4,7 +4,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Vocabulary(models.Model):
+class NamedInTwoLanguages:
+    """For models with a Dutch `name` and an optional English `name_en`."""
+
+    name: str
+    name_en: str
+
+    def label(self, language: str | None = None) -> str:
+        """The name in the given (or current) language, falling back to Dutch."""
+        from django.utils.translation import get_language
+
+        language = language or get_language() or "nl"
+        if language.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Vocabulary(NamedInTwoLanguages, models.Model):
     slug = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name (Dutch)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
@@ -17,15 +33,6 @@ class Vocabulary(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
-
-    def label(self, language: str | None = None) -> str:
-        """The name in the given (or current) language, falling back to Dutch."""
-        from django.utils.translation import get_language
-
-        language = language or get_language() or "nl"
-        if language.startswith("en") and self.name_en:
-            return self.name_en
         return self.name
 
 

@@ -131,6 +131,21 @@ def test_indicator_map_suppresses_small_cells(english, municipalities, settings)
     assert 'data-suppressed="true"' not in response.content.decode()
 
 
+def test_indicator_and_domain_names_follow_the_language(client, municipalities):
+    domain = DomainFactory(name="Sociale hulpbronnen", name_en="Social resources")
+    IndicatorFactory(code="eenzaamheid", name="Eenzaamheid", name_en="Loneliness", domain=domain)
+    url = reverse("monitor:indicator_map", kwargs={"code": "eenzaamheid"})
+
+    dutch = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+
+    assert '<h1 class="utrecht-heading-1">Eenzaamheid</h1>' in dutch
+    assert "Sociale hulpbronnen" in dutch
+    assert '<h1 class="utrecht-heading-1">Loneliness</h1>' in english
+    assert "Social resources" in english and "Sociale hulpbronnen" not in english
+
+
 def test_indicator_map_unknown_code_is_404(client):
     assert client.get("/monitor/indicator/bestaat-niet/").status_code == 404
 
