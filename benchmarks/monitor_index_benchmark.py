@@ -250,11 +250,9 @@ def all_levels_case(indicators, actor) -> bool:
         f"({stored:,} observations stored in {time.perf_counter() - started:.1f} s, not timed)"
     )
 
-    def build():
-        IndexRun.objects.all().delete()
-        written = 0
-        for level in areas:
-            run = index_run_build(
+    def build() -> list:
+        return [
+            index_run_build(
                 actor=actor,
                 level=level,
                 years=YEARS,
@@ -264,9 +262,22 @@ def all_levels_case(indicators, actor) -> bool:
                     "replications": 0,
                 },
             )
-            assert run.status == "finished", run.log
-            written += run.results.count()
-        assert written == total_areas * len(YEARS), written
+            for level in areas
+        ]
+
+    def end_to_end() -> float:
+        """Best of 2; removing the previous runs' results and checking the counts are
+        not part of the timed build."""
+        best = float("inf")
+        for _ in range(2):
+            IndexRun.objects.all().delete()
+            started = time.perf_counter()
+            runs = build()
+            best = min(best, time.perf_counter() - started)
+            assert all(run.status == "finished" for run in runs), [run.log for run in runs]
+            written = sum(run.results.count() for run in runs)
+            assert written == total_areas * len(YEARS), written
+        return best
 
     spec = synthetic_spec()
     data = [
@@ -283,11 +294,7 @@ def all_levels_case(indicators, actor) -> bool:
     ok = report(
         "index build, all levels and years (pipeline)", best_of(pipeline_only), TARGET_ALL_LEVELS_S
     )
-    report(
-        "end to end incl. database: read observations, build, write results",
-        best_of(build, repeat=2),
-        None,
-    )
+    report("end to end incl. database: read observations, build, write results", end_to_end(), None)
     return ok
 
 
