@@ -27,7 +27,6 @@ PASS/FAIL; exits non-zero on a FAIL.
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,11 +35,12 @@ from pathlib import Path
 
 import numpy as np
 
+from _databases import DEFAULT_POSTGRES, run_child, temporary_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 DATA_FILE = ROOT / "data" / "cbs-gemeenten-2023.geojson"
-DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED = 20231
 K = 12  # indicators
 YEARS = list(range(2014, 2024))
@@ -334,25 +334,6 @@ def run_one(monte_carlo_too: bool) -> int:
 # --- orchestration -----------------------------------------------------------------------
 
 
-def _child(args: list[str], env: dict[str, str]) -> int:
-    return subprocess.run([sys.executable, __file__, *args], env=env, check=False).returncode
-
-
-def _postgres(url: str, env: dict[str, str]) -> int:
-    import psycopg
-
-    name = f"vk_index_bench_{os.getpid()}"
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        child_env = dict(env, DATABASE_URL=url.rsplit("/", 1)[0] + "/" + name)
-        return _child(["--only", "postgresql"], child_env)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -377,9 +358,10 @@ def main() -> int:
     postgres_url = env.pop("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="veerkracht-index-bench-") as var_dir:
         env["VEERKRACHT_VAR_DIR"] = var_dir
-        failed |= _child(["--only", "sqlite"], env)
+        failed |= run_child(__file__, ["--only", "sqlite"], env)
         if args.postgres or postgres_url:
-            failed |= _postgres(postgres_url or DEFAULT_POSTGRES, env)
+            with temporary_postgres(postgres_url or DEFAULT_POSTGRES, "vk_index_bench") as url:
+                failed |= run_child(__file__, ["--only", "postgresql"], dict(env, DATABASE_URL=url))
     print("PASS" if not failed else "FAIL")
     return 1 if failed else 0
 

@@ -22,11 +22,12 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _databases import DEFAULT_POSTGRES, run_child, temporary_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -42,7 +43,6 @@ SEED_FILES = (
     ROOT / "src/veerkracht/core/reference/vocabularies.json",
 )
 KINDS = ("initiative", "offer", "question", "thread", "article")
-DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 # --- synthetic text ----------------------------------------------------------------------
@@ -220,10 +220,6 @@ def _pct(sorted_values: list[float], pct: float) -> float:
 # --- orchestration -----------------------------------------------------------------------
 
 
-def _child(args: list[str], env: dict[str, str]) -> int:
-    return subprocess.run([sys.executable, __file__, *args], env=env, check=False).returncode
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=DOCUMENTS)
@@ -245,26 +241,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="veerkracht-search-bench-") as var_dir:
         env = dict(base_env, VEERKRACHT_VAR_DIR=var_dir)
         env.pop("DATABASE_URL", None)
-        failed |= _child(["--only", "sqlite", "--documents", str(args.documents)], env)
+        documents = ["--documents", str(args.documents)]
+        failed |= run_child(__file__, ["--only", "sqlite", *documents], env)
         if args.postgres or postgres_url:
-            failed |= _postgres(postgres_url or DEFAULT_POSTGRES, env, args.documents)
+            with temporary_postgres(postgres_url or DEFAULT_POSTGRES, "vk_search_bench") as url:
+                child_env = dict(env, DATABASE_URL=url)
+                failed |= run_child(__file__, ["--only", "postgresql", *documents], child_env)
     print("PASS" if not failed else "FAIL")
     return 1 if failed else 0
-
-
-def _postgres(url: str, env: dict[str, str], documents: int) -> int:
-    import psycopg
-
-    name = f"vk_search_bench_{os.getpid()}"
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        child_env = dict(env, DATABASE_URL=url.rsplit("/", 1)[0] + "/" + name)
-        return _child(["--only", "postgresql", "--documents", str(documents)], child_env)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

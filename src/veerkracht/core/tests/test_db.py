@@ -11,6 +11,18 @@ from veerkracht.monitor.tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
 
+RESULT_FIELDS = (
+    "run",
+    "area_code",
+    "year",
+    "score",
+    "index_class",
+    "band_low",
+    "band_high",
+    "contributions",
+    "imputed",
+)
+
 
 def test_bulk_insert_writes_rows_the_orm_reads_back():
     indicator = IndicatorFactory()
@@ -35,36 +47,12 @@ def test_bulk_insert_writes_rows_the_orm_reads_back():
 
 def test_bulk_insert_takes_json_as_text_and_nothing_for_no_rows():
     run = IndexRun.objects.create(level="gemeente", years=[2023], created_at=timezone.now())
-    bulk_insert(
-        IndexResult,
-        (
-            "run",
-            "area_code",
-            "year",
-            "score",
-            "index_class",
-            "band_low",
-            "band_high",
-            "contributions",
-            "imputed",
-        ),
-        [],
-    )
+    bulk_insert(IndexResult, RESULT_FIELDS, [])
     assert not IndexResult.objects.exists()
 
     bulk_insert(
         IndexResult,
-        (
-            "run",
-            "area_code",
-            "year",
-            "score",
-            "index_class",
-            "band_low",
-            "band_high",
-            "contributions",
-            "imputed",
-        ),
+        RESULT_FIELDS,
         [(run.pk, "GM0828", 2023, 0.25, 5, 4, 6, '{"sociaal": -0.5, "t\\u00e9st": 1}', '["a"]')],
     )
 
