@@ -7,21 +7,10 @@ from django.utils import timezone
 
 from veerkracht.core.db import bulk_insert
 from veerkracht.monitor.models import IndexResult, IndexRun, Observation
+from veerkracht.monitor.services.index import RESULT_FIELDS
 from veerkracht.monitor.tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
-
-RESULT_FIELDS = (
-    "run",
-    "area_code",
-    "year",
-    "score",
-    "index_class",
-    "band_low",
-    "band_high",
-    "contributions",
-    "imputed",
-)
 
 
 def test_bulk_insert_writes_rows_the_orm_reads_back():
