@@ -82,6 +82,14 @@ def cache_publicly(max_age: int) -> Callable:
 cacheable = cache_publicly(CACHE_MAX_AGE)
 
 
+def filter_param(description: str, dutch: str, example: str | None = None) -> Any:
+    """A list filter's query parameter, documented with the Dutch name it also takes."""
+    extra = {"example": example} if example else {}
+    return Query(
+        None, description=f"{description} Also accepted under its Dutch name '{dutch}'.", **extra
+    )
+
+
 def municipality_geojson_url(province_code: str) -> str:
     """The URL of a province's municipalities as GeoJSON (what the maps draw)."""
     query = urlencode({"province": province_code, "format": "geojson"})

@@ -13,7 +13,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from veerkracht.core.api import GEOJSON_CONTENT_TYPE, api_page, cache_publicly
+from veerkracht.core.api import GEOJSON_CONTENT_TYPE, api_page, cache_publicly, filter_param
 from veerkracht.core.models import Municipality, PolicyAgenda, ResilienceFactor, Theme
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 
@@ -201,14 +201,6 @@ def _filter(request: HttpRequest) -> InitiativeFilter:
     return flt.validate()
 
 
-FILTER_HELP = " Also accepted under its Dutch name '{dutch}'."
-
-
-def _filter_query(description: str, dutch: str, example: str | None = None) -> Any:
-    extra = {"example": example} if example else {}
-    return Query(None, description=description + FILTER_HELP.format(dutch=dutch), **extra)
-
-
 # --- endpoints ---
 
 
@@ -253,16 +245,16 @@ def _filter_query(description: str, dutch: str, example: str | None = None) -> A
 @cacheable
 def list_initiatives(
     request: HttpRequest,
-    theme: str | None = _filter_query("Theme slug.", "thema", "verbinding"),
-    factor: str | None = _filter_query("Resilience factor slug.", "hulpbron", "vertrouwen"),
-    municipality: str | None = _filter_query(
+    theme: str | None = filter_param("Theme slug.", "thema", "verbinding"),
+    factor: str | None = filter_param("Resilience factor slug.", "hulpbron", "vertrouwen"),
+    municipality: str | None = filter_param(
         "Municipality, CBS code GMxxxx (main municipality or covered).", "gemeente", "GM0828"
     ),
-    group: str | None = _filter_query("Area group slug.", "regio", "m7"),
-    phase: str | None = _filter_query(
+    group: str | None = filter_param("Area group slug.", "regio", "m7"),
+    phase: str | None = filter_param(
         "Phase: verkenning, kort, intensief, afgerond or gestopt.", "fase"
     ),
-    agenda: str | None = _filter_query("Policy agenda slug.", "opgave"),
+    agenda: str | None = filter_param("Policy agenda slug.", "opgave"),
     q: str | None = Query(None, description="Free text, in name, summary and description."),
     page: int = Query(1, ge=1, description="Page number, from 1."),
     page_size: int = Query(

@@ -1,13 +1,13 @@
 """Read queries for initiatives: one filter for map, list, API and exports; staff overviews."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.http import QueryDict
 from django.utils import timezone
 
+from veerkracht.core.filters import QueryFilter
 from veerkracht.core.models import AreaGroup, Municipality, PolicyAgenda, ResilienceFactor, Theme
 
 from .models import (
@@ -31,12 +31,8 @@ FOLLOW_UP_AFTER_DAYS = 90
 COVERED_MUNICIPALITIES = Prefetch("municipalities", queryset=Municipality.objects.defer("boundary"))
 
 
-class FilterError(ValueError):
-    """A filter value that names nothing (an unknown theme, municipality …)."""
-
-
 @dataclass(frozen=True)
-class InitiativeFilter:
+class InitiativeFilter(QueryFilter):
     """The one filter behind the Initiatievenkaart, the list, the API and the exports.
 
     URL parameters (Dutch on pages, the same names in the API): thema, hulpbron,
@@ -61,43 +57,21 @@ class InitiativeFilter:
         "q": "q",
     }
 
-    @classmethod
-    def from_query(cls, query: QueryDict | dict[str, Any]) -> "InitiativeFilter":
-        values = {}
-        for field in fields(cls):
-            param = cls.PARAMS[field.name]
-            value = query.get(param) or query.get(field.name) or ""
-            values[field.name] = str(value).strip()
-        values["municipality"] = values["municipality"].upper()
-        return cls(**values)
-
-    def as_query(self) -> dict[str, str]:
-        return {
-            self.PARAMS[f.name]: getattr(self, f.name)
-            for f in fields(self)
-            if getattr(self, f.name)
-        }
-
     def validate(self) -> "InitiativeFilter":
         """Raise FilterError naming the parameter and value that match nothing."""
-        if self == InitiativeFilter():
+        if self.is_empty():
             return self
-        checks = [
-            ("theme", Theme.objects.filter(slug=self.theme)),
-            ("factor", ResilienceFactor.objects.filter(slug=self.factor)),
-            ("municipality", Municipality.objects.filter(code=self.municipality)),
-            ("group", AreaGroup.objects.filter(slug=self.group)),
-            ("agenda", PolicyAgenda.objects.filter(slug=self.agenda)),
-        ]
-        for name, qs in checks:
-            if getattr(self, name) and not qs.exists():
-                raise FilterError(f"Unknown {self.PARAMS[name]} '{getattr(self, name)}'.")
-        if self.phase and self.phase not in Phase.values:
-            raise FilterError(
-                f"Unknown fase '{self.phase}'; choose one of: {', '.join(Phase.values)}."
-            )
-        if len(self.q) > 200:
-            raise FilterError("The search text is too long (at most 200 characters).")
+        self.check_exists(
+            [
+                ("theme", Theme.objects.filter(slug=self.theme)),
+                ("factor", ResilienceFactor.objects.filter(slug=self.factor)),
+                ("municipality", Municipality.objects.filter(code=self.municipality)),
+                ("group", AreaGroup.objects.filter(slug=self.group)),
+                ("agenda", PolicyAgenda.objects.filter(slug=self.agenda)),
+            ]
+        )
+        self.check_choice("phase", Phase.values)
+        self.check_text()
         return self
 
 

@@ -32,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from veerkracht.core.filters import FilterError
 from veerkracht.core.models import Theme
 from veerkracht.core.permissions import capability_required
 from veerkracht.core.services.audit import audit_record
@@ -126,7 +127,7 @@ def csv_lines(rows: Iterable[list[Any]]) -> Iterator[bytes]:
 def _filter_or_error(request: HttpRequest) -> selectors.InitiativeFilter | HttpResponse:
     try:
         return selectors.InitiativeFilter.from_query(request.GET).validate()
-    except selectors.FilterError as error:
+    except FilterError as error:
         return render(
             request, "initiatives/export/invalid_filter.html", {"error": str(error)}, status=400
         )

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from veerkracht.core import selectors as core_selectors
 from veerkracht.core.api import municipality_geojson_url
+from veerkracht.core.filters import FilterError, select_fields
 
 from .. import map as initiatives_map
 from ..models import Initiative, Phase
-from ..selectors import FilterError, InitiativeFilter, initiative_get_public, initiative_list_public
+from ..selectors import InitiativeFilter, initiative_get_public, initiative_list_public
 
 PAGE_SIZE = 20
 PAGE_PARAM = "pagina"
@@ -87,16 +88,7 @@ def _filter_fields(flt: InitiativeFilter, province_code: str) -> list[dict[str, 
         "phase": _("Phase"),
         "agenda": _("Provincial policy agenda"),
     }
-    return [
-        {
-            "name": InitiativeFilter.PARAMS[field],
-            "id": f"filter-{InitiativeFilter.PARAMS[field]}",
-            "label": labels[field],
-            "options": options[field],
-            "value": getattr(flt, field),
-        }
-        for field in ("theme", "factor", "municipality", "group", "phase", "agenda")
-    ]
+    return select_fields(flt, labels, options)
 
 
 def initiative_map(request: HttpRequest) -> HttpResponse:

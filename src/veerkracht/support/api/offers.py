@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from veerkracht.core.api import api_page
+from veerkracht.core.api import api_page, filter_param
 from veerkracht.core.models import Municipality
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 from veerkracht.initiatives.models import SupportOffer
@@ -132,14 +132,6 @@ def _filter(request: HttpRequest) -> OfferFilter:
     return OfferFilter.from_query(request.GET).validate()
 
 
-FILTER_HELP = " Also accepted under its Dutch name '{dutch}'."
-
-
-def _q(description: str, dutch: str, example: str | None = None) -> Any:
-    extra = {"example": example} if example else {}
-    return Query(None, description=description + FILTER_HELP.format(dutch=dutch), **extra)
-
-
 MUNICIPALITIES = Prefetch(
     "municipalities", queryset=Municipality.objects.only("code").order_by("code")
 )
@@ -158,15 +150,17 @@ MUNICIPALITIES = Prefetch(
 )
 def list_offers(
     request: HttpRequest,
-    kind: str | None = _q("Kind of support: advice, training, network, …", "soort", "advice"),
-    theme: str | None = _q("Theme slug.", "thema", "verbinding"),
-    factor: str | None = _q("Resilience factor slug.", "hulpbron"),
-    municipality: str | None = _q(
+    kind: str | None = filter_param(
+        "Kind of support: advice, training, network, …", "soort", "advice"
+    ),
+    theme: str | None = filter_param("Theme slug.", "thema", "verbinding"),
+    factor: str | None = filter_param("Resilience factor slug.", "hulpbron"),
+    municipality: str | None = filter_param(
         "Municipality (CBS code GMxxxx): offers serving it, province-wide or listing it.",
         "gemeente",
         "GM0828",
     ),
-    phase: str | None = _q("Initiative phase: verkenning, kort, intensief, …", "fase"),
+    phase: str | None = filter_param("Initiative phase: verkenning, kort, intensief, …", "fase"),
     q: str | None = Query(None, description="Free text in title, summary and description."),
     page: int = Query(1, ge=1, description="Page number, from 1."),
     page_size: int = Query(

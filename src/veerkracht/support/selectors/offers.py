@@ -1,25 +1,21 @@
 """Read queries for the support catalogue: the public catalogue, providers' and curators' lists."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
-from django.http import QueryDict
 from django.utils import timezone
 
+from veerkracht.core.filters import QueryFilter
 from veerkracht.core.models import Municipality, Organisation, ResilienceFactor, Theme
 from veerkracht.initiatives.models import Phase, SupportOffer
 
 Status = SupportOffer.Status
 
 
-class FilterError(ValueError):
-    """A filter value that names nothing (an unknown kind, theme, municipality …)."""
-
-
 @dataclass(frozen=True)
-class OfferFilter:
+class OfferFilter(QueryFilter):
     """The catalogue's filter, the same for the page and the API.
 
     URL parameters (Dutch on pages, English or Dutch in the API): soort, thema,
@@ -42,44 +38,20 @@ class OfferFilter:
         "q": "q",
     }
 
-    @classmethod
-    def from_query(cls, query: QueryDict | dict[str, Any]) -> "OfferFilter":
-        values = {}
-        for f in fields(cls):
-            param = cls.PARAMS[f.name]
-            value = query.get(param) or query.get(f.name) or ""
-            values[f.name] = str(value).strip()
-        values["municipality"] = values["municipality"].upper()
-        return cls(**values)
-
-    def as_query(self) -> dict[str, str]:
-        return {
-            self.PARAMS[f.name]: getattr(self, f.name)
-            for f in fields(self)
-            if getattr(self, f.name)
-        }
-
     def validate(self) -> "OfferFilter":
         """Raise FilterError naming the parameter and value that match nothing."""
-        if self == OfferFilter():
+        if self.is_empty():
             return self
-        if self.kind and self.kind not in SupportOffer.Kind.values:
-            kinds = ", ".join(SupportOffer.Kind.values)
-            raise FilterError(f"Unknown soort '{self.kind}'; choose one of: {kinds}.")
-        if self.phase and self.phase not in Phase.values:
-            raise FilterError(
-                f"Unknown fase '{self.phase}'; choose one of: {', '.join(Phase.values)}."
-            )
-        checks = [
-            ("theme", Theme.objects.filter(slug=self.theme)),
-            ("factor", ResilienceFactor.objects.filter(slug=self.factor)),
-            ("municipality", Municipality.objects.filter(code=self.municipality)),
-        ]
-        for name, qs in checks:
-            if getattr(self, name) and not qs.exists():
-                raise FilterError(f"Unknown {self.PARAMS[name]} '{getattr(self, name)}'.")
-        if len(self.q) > 200:
-            raise FilterError("The search text is too long (at most 200 characters).")
+        self.check_choice("kind", SupportOffer.Kind.values)
+        self.check_choice("phase", Phase.values)
+        self.check_exists(
+            [
+                ("theme", Theme.objects.filter(slug=self.theme)),
+                ("factor", ResilienceFactor.objects.filter(slug=self.factor)),
+                ("municipality", Municipality.objects.filter(code=self.municipality)),
+            ]
+        )
+        self.check_text()
         return self
 
 

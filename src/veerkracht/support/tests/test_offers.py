@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from veerkracht.core.filters import FilterError
 from veerkracht.core.models import AuditRecord, Role
 from veerkracht.core.tests.factories import (
     MunicipalityFactory,
@@ -16,7 +17,6 @@ from veerkracht.core.tests.factories import (
 )
 from veerkracht.initiatives.models import Phase, SupportOffer
 from veerkracht.support.selectors.offers import (
-    FilterError,
     OfferFilter,
     offer_get_public,
     offer_list_public,

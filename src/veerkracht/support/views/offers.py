@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veerkracht.core import selectors as core_selectors
+from veerkracht.core.filters import FilterError, select_fields
 from veerkracht.core.forms import add_service_errors
 from veerkracht.core.permissions import capability_required
 from veerkracht.initiatives.models import Phase, SupportOffer
 
 from ..forms_offers import CurationFilterForm, CurationForm, OfferForm
 from ..selectors.offers import (
-    FilterError,
     OfferFilter,
     offer_articles,
     offer_counts_by_status,
@@ -78,16 +78,7 @@ def _filter_fields(flt: OfferFilter) -> list[dict[str, Any]]:
         "municipality": _("Municipality"),
         "phase": _("Phase of the initiative"),
     }
-    return [
-        {
-            "name": OfferFilter.PARAMS[name],
-            "id": f"filter-{OfferFilter.PARAMS[name]}",
-            "label": labels[name],
-            "options": options[name],
-            "value": getattr(flt, name),
-        }
-        for name in ("kind", "theme", "factor", "municipality", "phase")
-    ]
+    return select_fields(flt, labels, options)
 
 
 def offer_list(request: HttpRequest) -> HttpResponse:
