@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from veerkracht.core.management.output import write_new_accounts
 from veerkracht.core.services.demo import demo_accounts_create
 
 
@@ -9,12 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         accounts = demo_accounts_create()
         new = [a for a in accounts if a.password]
-        if new:
-            self.stdout.write(
-                self.style.SUCCESS("Demo accounts created. Passwords are shown only this once:")
-            )
-            for account in new:
-                self.stdout.write(f"  {account.role:<18} {account.email:<34} {account.password}")
+        write_new_accounts(self, new)
         existing = len(accounts) - len(new)
         if existing:
             self.stdout.write(

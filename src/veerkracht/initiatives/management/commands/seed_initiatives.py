@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from veerkracht.core.management.output import write_new_accounts
 from veerkracht.initiatives.demo import DemoError, demo_initiatives_seed
 
 LABELS = {
@@ -28,12 +29,7 @@ class Command(BaseCommand):
             report = demo_initiatives_seed()
         except DemoError as error:
             raise CommandError(str(error)) from error
-        if report.accounts:
-            self.stdout.write(
-                self.style.SUCCESS("Demo accounts created. Passwords are shown only this once:")
-            )
-            for account in report.accounts:
-                self.stdout.write(f"  {account.role:<18} {account.email:<34} {account.password}")
+        write_new_accounts(self, report.accounts)
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         lines = [

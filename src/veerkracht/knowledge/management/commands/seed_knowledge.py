@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from veerkracht.core.management.output import write_new_accounts
 from veerkracht.knowledge.demo import demo_articles_seed
 
 
@@ -14,12 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         report = demo_articles_seed()
-        if report.accounts:
-            self.stdout.write(
-                self.style.SUCCESS("Demo accounts created. Passwords are shown only this once:")
-            )
-            for account in report.accounts:
-                self.stdout.write(f"  {account.role:<18} {account.email:<34} {account.password}")
+        write_new_accounts(self, report.accounts)
         for warning in dict.fromkeys(report.warnings):
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         heading = (

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from veerkracht.core.management.output import write_new_accounts
 from veerkracht.monitor.demo_dialogues import DemoDialoguesError, dialogues_demo_seed
 
 
@@ -17,12 +18,7 @@ class Command(BaseCommand):
             report = dialogues_demo_seed()
         except DemoDialoguesError as error:
             raise CommandError(str(error)) from error
-        if report.accounts:
-            self.stdout.write(
-                self.style.SUCCESS("Demo accounts created. Passwords are shown only this once:")
-            )
-            for account in report.accounts:
-                self.stdout.write(f"  {account.role:<18} {account.email:<34} {account.password}")
+        write_new_accounts(self, report.accounts)
         self.stdout.write(
             f"Learning keys: {report.learning_keys_created} new. Synthetic dialogues: "
             f"{report.dialogues_created} new, {report.dialogues_total} in total."
