@@ -103,36 +103,50 @@ def dialogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@capability_required("dialogue.record")
-def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _add_to_dialogue(
+    request: HttpRequest, pk: int, *, form_class, prefix: str, service, done: str
+) -> HttpResponse:
+    """Add a statement or a proposed action (`service`) from its form on the dialogue
+    page; on errors, the page again with that form and its messages."""
     dialogue = get_object_or_404(Dialogue, pk=pk)
-    form = StatementForm(request.POST, prefix="statement")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            services.statement_add(actor=request.user, dialogue=dialogue, **form.cleaned_data)
+            service(actor=request.user, dialogue=dialogue, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The statement is added."))
+            messages.success(request, done)
             return redirect("monitor:dialogue_detail", pk=dialogue.pk)
-    return _detail_page(request, selectors.dialogue_get(pk=pk), statement_form=form, status=400)
+    return _detail_page(
+        request, selectors.dialogue_get(pk=pk), **{f"{prefix}_form": form}, status=400
+    )
+
+
+@require_POST
+@capability_required("dialogue.record")
+def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_dialogue(
+        request,
+        pk,
+        form_class=StatementForm,
+        prefix="statement",
+        service=services.statement_add,
+        done=_("The statement is added."),
+    )
 
 
 @require_POST
 @capability_required("dialogue.record")
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = get_object_or_404(Dialogue, pk=pk)
-    form = ActionForm(request.POST, prefix="action")
-    if form.is_valid():
-        try:
-            services.action_add(actor=request.user, dialogue=dialogue, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The proposed action is added."))
-            return redirect("monitor:dialogue_detail", pk=dialogue.pk)
-    return _detail_page(request, selectors.dialogue_get(pk=pk), action_form=form, status=400)
+    return _add_to_dialogue(
+        request,
+        pk,
+        form_class=ActionForm,
+        prefix="action",
+        service=services.action_add,
+        done=_("The proposed action is added."),
+    )
 
 
 @require_POST
