@@ -83,14 +83,27 @@ CONCEPT_WORDS = frozenset(w for pair in CONCEPTS for part in pair for w in words
 
 
 def compound_parts(word: str, known: frozenset[str] | set[str]) -> list[str]:
-    """A known word a long word starts or ends with, and the rest: ['impact', 'monitoring']."""
+    """A known word a long word starts or ends with, and the rest: ['impact', 'monitoring'].
+
+    Of all cuts, the one that explains most of the word wins: both parts known first, then
+    the longest known part, then the earliest cut. (Taking the first cut that hits a known
+    word let a short word elsewhere in the corpus, "ring", split "impactmonitoring" into
+    "impactmonito" + "ring" and hide "impact".)
+    """
     if len(word) < 2 * MIN_PART:
         return []
-    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
-        head, tail = word[:cut], word[cut:]
-        if head in known or tail in known:
-            return [head, tail]
-    return []
+    best: tuple[tuple[bool, int], int] | None = None
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head_known, tail_known = word[:cut] in known, word[cut:] in known
+        if not (head_known or tail_known):
+            continue
+        longest = max(cut if head_known else 0, len(word) - cut if tail_known else 0)
+        key = (head_known and tail_known, longest)
+        if best is None or key > best[0]:
+            best = (key, cut)
+    if best is None:
+        return []
+    return [word[: best[1]], word[best[1] :]]
 
 
 def document_terms(
