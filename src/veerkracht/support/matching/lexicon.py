@@ -36,40 +36,63 @@ QUESTION_STOP_WORDS = frozenset(
         "helpen",
     ]
 )
-# Phrases that mean one thing, read as that word.
+# Where the phrases and concepts come from (docs/matching.md, "Evaluation"): the words
+# the offers' own texts and the programme documents (the initiatives' learning questions
+# and support needs, shared/seeds; in the repository as the demo initiatives' texts) use
+# for a need. Never from the evaluation questions: a word an evaluation question uses may
+# be taught here only when an offer or a document uses it too (a test checks this), and
+# the held-out set (benchmarks/matching_eval_heldout.json) is never read to choose one.
+# Removed on 5 December 2026 as written for tuning questions: "meebetalen" (only in the
+# question "done-when") and the phrase "op eigen benen" -> "verdienmodel" (only in
+# "eigen-benen"); the line "camping vakantiepark woonplek" -> "campings vakantieparken
+# bewoning" (the stemmer already joins those forms).
+
+# Phrases that mean one thing, read as that word (the impact learning questions of the
+# documents: "zichtbaar maken van de impact", "impact ... in kaart brengen").
 PHRASES = {
     "laten zien": "aantonen",
     "zichtbaar maken": "aantonen",
     "in kaart brengen": "aantonen",
-    "op eigen benen": "verdienmodel",
 }
 
-# (words a question may use, words an offer uses for the same need)
+# (words a question may use, words an offer uses for the same need); the need each line
+# stands for is one the documents name (Uitvoeringsagenda 2019: "behoefte aan erkenning,
+# impactmonitoring en financiering"; the dilemmas of Uitvoeringsagenda 2017-2020).
 CONCEPTS: list[tuple[str, str]] = [
-    (
+    (  # impact: "zichtbaar maken impact", "aantonen van ... besparingen", "baten"
         "oplevert opleveren opbrengst opbrengsten waarde resultaat resultaten effect effecten "
         "zichtbaar aantonen bewijzen meten meetbaar verantwoorden verantwoording besparingen "
         "baten monitoren betekenis cijfers",
         "impact meten",
     ),
-    (
-        "meebetalen betalen financiering financieren geld subsidie investeren investering "
+    (  # financing: "moeilijk (start- en doorgroei) financiering", "financiers"
+        "betalen financiering financieren geld subsidie investeren investering "
         "bekostiging financiers startkapitaal",
         "financiering fondsen",
     ),
-    ("verdienmodel businesscase volhoudbaar inkomsten zelfstandig", "verdienmodel businesscase"),
-    (
+    (  # "een passend verdienmodel", "een volhoudbare businesscase"
+        "verdienmodel businesscase volhoudbaar inkomsten zelfstandig",
+        "verdienmodel businesscase",
+    ),
+    (  # "vastlopen in de systeemwereld", "belemmeringen in regels, procedures"
         "vastgelopen vastlopen vlot belemmeringen regels procedures bestemmingsplan vergunning",
         "vastloopt vlottrekken overheden instanties",
     ),
-    ("partners partner netwerk samenwerking samenwerken", "verbindingen partners netwerken"),
-    ("gesprek gesprekken praten", "dialoog gesprek"),
-    ("bekendheid vlog video publiciteit zichtbaarheid", "zichtbaar vlog"),
+    (  # "elkaar vinden", "nieuwe partners"
+        "partners partner netwerk samenwerking samenwerken",
+        "verbindingen partners netwerken",
+    ),
+    ("gesprek gesprekken praten", "dialoog gesprek"),  # "in dialoog", "in gesprek gaan"
+    (  # "behoefte aan erkenning en zichtbaarheid"
+        "bekendheid vlog video publiciteit zichtbaarheid",
+        "zichtbaar vlog",
+    ),
+    # The stemmer keeps "ondernem-" (ondernemen, onderneming) apart from "ondernemer",
+    # and "inkop-" apart from "inkoper"; these two lines join them.
     ("ondernemer ondernemen onderneming ondernemers", "ondernemerschap ondernemers"),
     ("inkopen inkoop inkopers aanbesteding", "inkopen inkopers"),
     ("onderbouwen onderbouwing wetenschappelijk", "onderzoek onderbouwt"),
     ("coordinatie regie projectleiding", "projectleider coordineert regie"),
-    ("camping vakantiepark woonplek", "campings vakantieparken bewoning"),
 ]
 
 
