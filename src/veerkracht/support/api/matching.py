@@ -43,6 +43,7 @@ class MatchIn(Schema):
             f"Theme slugs: at most {MAX_SLUGS} different ones (duplicates are ignored), "
             f"each at most {MAX_SLUG_CHARS} characters."
         ),
+        json_schema_extra={"items": {"type": "string", "maxLength": MAX_SLUG_CHARS}},
     )
     factors: list[str] = Field(
         default_factory=list,
@@ -50,6 +51,7 @@ class MatchIn(Schema):
             f"Resilience factor slugs: at most {MAX_SLUGS} different ones (duplicates are "
             f"ignored), each at most {MAX_SLUG_CHARS} characters."
         ),
+        json_schema_extra={"items": {"type": "string", "maxLength": MAX_SLUG_CHARS}},
     )
     municipality: str | None = Field(
         None,

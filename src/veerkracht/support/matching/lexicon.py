@@ -109,8 +109,9 @@ def compound_parts(word: str, known: frozenset[str] | set[str]) -> list[str]:
     """A known word a long word starts or ends with, and the rest: ['impact', 'monitoring'].
 
     Of all cuts, the one that explains most of the word wins: both parts known first, then
-    the longest known part, then the earliest cut. (Taking the first cut that hits a known
-    word let a short word elsewhere in the corpus, "ring", split "impactmonitoring" into
+    the longest known part; between equals the latest cut, as before ("dorps" + "raad",
+    not "dorp" + "sraad"). (Taking the first cut that hits a known word, from the end, let
+    a short word elsewhere in the corpus, "ring", split "impactmonitoring" into
     "impactmonito" + "ring" and hide "impact".)
     """
     if len(word) < 2 * MIN_PART:
@@ -122,7 +123,7 @@ def compound_parts(word: str, known: frozenset[str] | set[str]) -> list[str]:
             continue
         longest = max(cut if head_known else 0, len(word) - cut if tail_known else 0)
         key = (head_known and tail_known, longest)
-        if best is None or key > best[0]:
+        if best is None or key >= best[0]:
             best = (key, cut)
     if best is None:
         return []

@@ -174,6 +174,8 @@ def test_compound_split_takes_the_longest_known_part():
     assert compound_parts("impactmonitoring", {"ring"}) == ["impactmonito", "ring"]
     both = {"impact", "monitoring", "impactmonitor"}
     assert compound_parts("impactmonitoring", both) == ["impact", "monitoring"]
+    # Between equally long known parts the latest cut, as before: the linking "s".
+    assert compound_parts("dorpsraad", {"dorp", "raad"}) == ["dorps", "raad"]
 
 
 def test_an_unrelated_word_in_another_offer_does_not_hide_a_compound_part():
