@@ -178,6 +178,13 @@ def test_compound_split_takes_the_longest_known_part():
     assert compound_parts("dorpsraad", {"dorp", "raad"}) == ["dorps", "raad"]
 
 
+def test_no_word_faker_may_put_in_a_test_offer_hides_impact():
+    from faker import Faker
+
+    for word in Faker("nl_NL").get_words_list():
+        assert compound_parts("impactmonitoring", {"impact", word})[0] == "impact", word
+
+
 def test_an_unrelated_word_in_another_offer_does_not_hide_a_compound_part():
     """The cause of the flaky test_get_for_a_stored_question: a Faker summary of the other
     offer sometimes held "ring" (one of Faker nl_NL's 1,000 words), and the old first-hit
