@@ -57,33 +57,34 @@ PHRASES = {
 
 # (words a question may use, words an offer uses for the same need); the need each line
 # stands for is one the documents name (Uitvoeringsagenda 2019: "behoefte aan erkenning,
-# impactmonitoring en financiering"; the dilemmas of Uitvoeringsagenda 2017-2020).
+# impactmonitoring en financiering"; the dilemmas of Uitvoeringsagenda 2017-2020). The
+# comments quote the documents (D) or the offers' texts (O) that use the words.
 CONCEPTS: list[tuple[str, str]] = [
-    (  # impact: "zichtbaar maken impact", "aantonen van ... besparingen", "baten"
+    (  # D "zichtbaar maken impact", "aantonen van mogelijke overheidsbesparingen"; O "baten"
         "oplevert opleveren opbrengst opbrengsten waarde resultaat resultaten effect effecten "
         "zichtbaar aantonen bewijzen meten meetbaar verantwoorden verantwoording besparingen "
         "baten monitoren betekenis cijfers",
         "impact meten",
     ),
-    (  # financing: "moeilijk (start- en doorgroei) financiering", "financiers"
+    (  # D "moeilijk (start- en doorgroei) financiering", "nieuwe partners, ... financiers"
         "betalen financiering financieren geld subsidie investeren investering "
         "bekostiging financiers startkapitaal",
         "financiering fondsen",
     ),
-    (  # "een passend verdienmodel", "een volhoudbare businesscase"
+    (  # D "een passend verdienmodel", "een volhoudbare businesscase"
         "verdienmodel businesscase volhoudbaar inkomsten zelfstandig",
         "verdienmodel businesscase",
     ),
-    (  # "vastlopen in de systeemwereld", "belemmeringen in regels, procedures"
+    (  # D "loopt vast in de gesprekken", "belemmeringen in regels, procedures"
         "vastgelopen vastlopen vlot belemmeringen regels procedures bestemmingsplan vergunning",
         "vastloopt vlottrekken overheden instanties",
     ),
-    (  # "elkaar vinden", "nieuwe partners"
+    (  # D "hoe vinden initiatiefnemers ... elkaar", "nieuwe partners"
         "partners partner netwerk samenwerking samenwerken",
         "verbindingen partners netwerken",
     ),
-    ("gesprek gesprekken praten", "dialoog gesprek"),  # "in dialoog", "in gesprek gaan"
-    (  # "behoefte aan erkenning en zichtbaarheid"
+    ("gesprek gesprekken praten", "dialoog gesprek"),  # D "met elkaar in gesprek", "in dialoog"
+    (  # D "behoefte aan erkenning en zichtbaarheid"
         "bekendheid vlog video publiciteit zichtbaarheid",
         "zichtbaar vlog",
     ),
