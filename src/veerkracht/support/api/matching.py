@@ -14,22 +14,55 @@ from veerkracht.core.permissions import has_capability
 from veerkracht.core.schemas import ErrorOut, ValidationErrorOut
 from veerkracht.initiatives.models import SupportOffer
 
-from ..matching import MatchQuery, match_offers
+from ..matching import MAX_TEXT_CHARS, MatchQuery, match_offers
 from ..matching.initiatives import match_initiatives
 from ..models import Question
 from ..selectors.matching import question_offer_matches
 
 router = Router(tags=["Matching"])
 
+# Limits of POST /matching/offers: whatever is over them is refused (422) before any
+# database query or engine work, so a huge body costs no more than reading it (bodies
+# over DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB, Django itself refuses with a 400).
 MAX_LIMIT = 50
+MAX_TEXT = MAX_TEXT_CHARS
+MAX_SLUGS = 20  # distinct theme slugs, and distinct factor slugs; duplicates are ignored
+MAX_SLUG_CHARS = 100
+MAX_CODE_CHARS = 10
 
 
 class MatchIn(Schema):
-    text: str = Field("", description="The question in free text (Dutch).")
-    themes: list[str] = Field(default_factory=list, description="Theme slugs.")
-    factors: list[str] = Field(default_factory=list, description="Resilience factor slugs.")
-    municipality: str | None = Field(None, description="CBS municipality code, e.g. GM0772.")
-    limit: int = Field(10, description="How many results (1..50).")
+    text: str = Field(
+        "",
+        description=f"The question in free text (Dutch), at most {MAX_TEXT:,} characters.",
+        json_schema_extra={"maxLength": MAX_TEXT},
+    )
+    themes: list[str] = Field(
+        default_factory=list,
+        description=(
+            f"Theme slugs: at most {MAX_SLUGS} different ones (duplicates are ignored), "
+            f"each at most {MAX_SLUG_CHARS} characters."
+        ),
+        json_schema_extra={"items": {"type": "string", "maxLength": MAX_SLUG_CHARS}},
+    )
+    factors: list[str] = Field(
+        default_factory=list,
+        description=(
+            f"Resilience factor slugs: at most {MAX_SLUGS} different ones (duplicates are "
+            f"ignored), each at most {MAX_SLUG_CHARS} characters."
+        ),
+        json_schema_extra={"items": {"type": "string", "maxLength": MAX_SLUG_CHARS}},
+    )
+    municipality: str | None = Field(
+        None,
+        description="CBS municipality code, e.g. GM0772.",
+        json_schema_extra={"maxLength": MAX_CODE_CHARS},
+    )
+    limit: int = Field(
+        10,
+        description=f"How many results (1..{MAX_LIMIT}).",
+        json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT},
+    )
 
 
 class OfferRefOut(Schema):
@@ -81,8 +114,39 @@ def _limit_error() -> dict[str, Any]:
     return _error("limit", f"limit must be between 1 and {MAX_LIMIT}")
 
 
-def _validate(payload: MatchIn) -> list[dict[str, Any]]:
+def _size_errors(payload: MatchIn) -> list[dict[str, Any]]:
+    """What is over a limit; checked first, without touching the database."""
     errors = []
+    if len(payload.text) > MAX_TEXT:
+        errors.append(
+            _error(
+                "text",
+                f"the text is {len(payload.text):,} characters long; the limit is {MAX_TEXT:,}",
+            )
+        )
+    for name, slugs in (("themes", payload.themes), ("factors", payload.factors)):
+        if len(slugs) > MAX_SLUGS:
+            errors.append(_error(name, f"{len(slugs):,} different slugs; the limit is {MAX_SLUGS}"))
+        elif any(len(slug) > MAX_SLUG_CHARS for slug in slugs):
+            errors.append(
+                _error(name, f"a slug is longer than the limit of {MAX_SLUG_CHARS} characters")
+            )
+    if payload.municipality and len(payload.municipality) > MAX_CODE_CHARS:
+        errors.append(
+            _error("municipality", "not a CBS municipality code (GM and four digits, e.g. GM0772)")
+        )
+    if not 1 <= payload.limit <= MAX_LIMIT:
+        errors.append(_limit_error())
+    return errors
+
+
+def _validate(payload: MatchIn) -> list[dict[str, Any]]:
+    """Limits first (cheap); then unknown slugs and codes, and an empty query."""
+    payload.themes = list(dict.fromkeys(payload.themes))
+    payload.factors = list(dict.fromkeys(payload.factors))
+    errors = _size_errors(payload)
+    if errors:
+        return errors
     unknown = sorted(set(payload.themes) - set(Theme.objects.values_list("slug", flat=True)))
     if unknown:
         errors.append(_error("themes", f"unknown theme slug(s): {', '.join(unknown)}"))
@@ -93,8 +157,6 @@ def _validate(payload: MatchIn) -> list[dict[str, Any]]:
         errors.append(_error("factors", f"unknown factor slug(s): {', '.join(unknown)}"))
     if payload.municipality and not Municipality.objects.filter(code=payload.municipality).exists():
         errors.append(_error("municipality", f"unknown municipality code {payload.municipality!r}"))
-    if not 1 <= payload.limit <= MAX_LIMIT:
-        errors.append(_limit_error())
     if not payload.text.strip() and not payload.themes and not payload.factors:
         errors.append(_error("text", "give a text, or at least one theme or factor"))
     return errors
@@ -114,6 +176,8 @@ def match_offers_post(request: HttpRequest, payload: MatchIn):
     """Hard filters (area served, dates, capacity), then the transparent score.
 
     Every result carries its score components (each 0..1) and a one-line reason.
+    422 when a field is over its limit (text, themes, factors, municipality, limit),
+    names an unknown slug or code, or when there is neither text nor a theme or factor.
     """
     errors = _validate(payload)
     if errors:

@@ -10,10 +10,18 @@ from . import reasons, scoring
 from .index import PHASES, OfferIndex, offer_index
 from .lexicon import query_terms
 
+# The longest question text the engine reads. The API and the matching page refuse longer
+# texts (422, form error); a longer stored question is read up to this length (its
+# title comes first), so no caller can make a query cost more than this.
+MAX_TEXT_CHARS = 2000
+
 
 @dataclass
 class MatchQuery:
-    """What an initiative asks: free text, theme and factor slugs, where, and its phase."""
+    """What an initiative asks: free text, theme and factor slugs, where, and its phase.
+
+    Themes and factors are de-duplicated (order kept); the text is cut at MAX_TEXT_CHARS.
+    """
 
     text: str = ""
     themes: list[str] = field(default_factory=list)
@@ -21,6 +29,11 @@ class MatchQuery:
     municipality: str | None = None
     phase: str | None = None
     exclude_offer_ids: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.text = self.text[:MAX_TEXT_CHARS]
+        self.themes = list(dict.fromkeys(self.themes))
+        self.factors = list(dict.fromkeys(self.factors))
 
 
 @dataclass

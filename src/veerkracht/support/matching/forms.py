@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from veerkracht.core.models import Municipality, ResilienceFactor, Theme
 from veerkracht.initiatives.models import Phase
 
+from .engine import MAX_TEXT_CHARS
+
 YES_NO_UNKNOWN = [("", _("not known yet")), ("yes", _("yes")), ("no", _("no"))]
 
 
@@ -13,7 +15,7 @@ class MatchTryForm(forms.Form):
     text = forms.CharField(
         label=_("Question"),
         required=False,
-        max_length=2000,
+        max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("In the initiative's own words, in Dutch."),
     )

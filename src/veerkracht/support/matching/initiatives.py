@@ -71,7 +71,7 @@ def match_initiatives(offer: SupportOffer, *, limit: int = 10) -> list[Initiativ
     query, origin = query_terms(offer_text, known)
     raw = index.scores(query)
     best = float(raw.max()) if len(raw) else 0.0
-    text = raw / best if best > 0 else np.zeros_like(raw)
+    relevance = raw / best if best > 0 else np.zeros_like(raw)
     offer_themes = set(offer.themes.values_list("slug", flat=True))
     offer_factors = set(offer.factors.values_list("slug", flat=True))
     results = []
@@ -79,7 +79,7 @@ def match_initiatives(offer: SupportOffer, *, limit: int = 10) -> list[Initiativ
         themes = {t.slug for t in initiative.themes.all()}
         factors = {f.slug for f in initiative.factors.all()}
         components = {
-            "text": float(text[i]),
+            "text": float(relevance[i]),
             "themes": len(themes & offer_themes) / len(offer_themes) if offer_themes else 0.0,
             "factors": len(factors & offer_factors) / len(offer_factors) if offer_factors else 0.0,
             "phase": (
@@ -97,8 +97,8 @@ def match_initiatives(offer: SupportOffer, *, limit: int = 10) -> list[Initiativ
             parts.append((1.0, matches_part(matched)))
         shared = [t.name for t in initiative.themes.all() if t.slug in offer_themes]
         if shared:
-            text = ngettext("same theme %(names)s", "same themes %(names)s", len(shared))
-            parts.append((0.5, text % {"names": ", ".join(shared)}))
+            label = ngettext("same theme %(names)s", "same themes %(names)s", len(shared))
+            parts.append((0.5, label % {"names": ", ".join(shared)}))
         results.append(
             InitiativeMatch(
                 initiative_id=initiative.pk,

@@ -36,40 +36,64 @@ QUESTION_STOP_WORDS = frozenset(
         "helpen",
     ]
 )
-# Phrases that mean one thing, read as that word.
+# Where the phrases and concepts come from (docs/matching.md, "Evaluation"): the words
+# the offers' own texts and the programme documents (the initiatives' learning questions
+# and support needs, shared/seeds; in the repository as the demo initiatives' texts) use
+# for a need. Never from the evaluation questions: a word an evaluation question uses may
+# be taught here only when an offer or a document uses it too (a test checks this), and
+# the held-out set (benchmarks/matching_eval_heldout.json) is never read to choose one.
+# Removed on 5 December 2026 as written for tuning questions: "meebetalen" (only in the
+# question "done-when") and the phrase "op eigen benen" -> "verdienmodel" (only in
+# "eigen-benen"); the line "camping vakantiepark woonplek" -> "campings vakantieparken
+# bewoning" (the stemmer already joins those forms).
+
+# Phrases that mean one thing, read as that word (the impact learning questions of the
+# documents: "zichtbaar maken van de impact", "impact ... in kaart brengen").
 PHRASES = {
     "laten zien": "aantonen",
     "zichtbaar maken": "aantonen",
     "in kaart brengen": "aantonen",
-    "op eigen benen": "verdienmodel",
 }
 
-# (words a question may use, words an offer uses for the same need)
+# (words a question may use, words an offer uses for the same need); the need each line
+# stands for is one the documents name (Uitvoeringsagenda 2019: "behoefte aan erkenning,
+# impactmonitoring en financiering"; the dilemmas of Uitvoeringsagenda 2017-2020). The
+# comments quote the documents (D) or the offers' texts (O) that use the words.
 CONCEPTS: list[tuple[str, str]] = [
-    (
+    (  # D "zichtbaar maken impact", "aantonen van mogelijke overheidsbesparingen"; O "baten"
         "oplevert opleveren opbrengst opbrengsten waarde resultaat resultaten effect effecten "
         "zichtbaar aantonen bewijzen meten meetbaar verantwoorden verantwoording besparingen "
         "baten monitoren betekenis cijfers",
         "impact meten",
     ),
-    (
-        "meebetalen betalen financiering financieren geld subsidie investeren investering "
+    (  # D "moeilijk (start- en doorgroei) financiering", "nieuwe partners, ... financiers"
+        "betalen financiering financieren geld subsidie investeren investering "
         "bekostiging financiers startkapitaal",
         "financiering fondsen",
     ),
-    ("verdienmodel businesscase volhoudbaar inkomsten zelfstandig", "verdienmodel businesscase"),
-    (
+    (  # D "een passend verdienmodel", "een volhoudbare businesscase"
+        "verdienmodel businesscase volhoudbaar inkomsten zelfstandig",
+        "verdienmodel businesscase",
+    ),
+    (  # D "loopt vast in de gesprekken", "belemmeringen in regels, procedures"
         "vastgelopen vastlopen vlot belemmeringen regels procedures bestemmingsplan vergunning",
         "vastloopt vlottrekken overheden instanties",
     ),
-    ("partners partner netwerk samenwerking samenwerken", "verbindingen partners netwerken"),
-    ("gesprek gesprekken praten", "dialoog gesprek"),
-    ("bekendheid vlog video publiciteit zichtbaarheid", "zichtbaar vlog"),
+    (  # D "hoe vinden initiatiefnemers ... elkaar", "nieuwe partners"
+        "partners partner netwerk samenwerking samenwerken",
+        "verbindingen partners netwerken",
+    ),
+    ("gesprek gesprekken praten", "dialoog gesprek"),  # D "met elkaar in gesprek", "in dialoog"
+    (  # D "behoefte aan erkenning en zichtbaarheid"
+        "bekendheid vlog video publiciteit zichtbaarheid",
+        "zichtbaar vlog",
+    ),
+    # The stemmer keeps "ondernem-" (ondernemen, onderneming) apart from "ondernemer",
+    # and "inkop-" apart from "inkoper"; these two lines join them.
     ("ondernemer ondernemen onderneming ondernemers", "ondernemerschap ondernemers"),
     ("inkopen inkoop inkopers aanbesteding", "inkopen inkopers"),
     ("onderbouwen onderbouwing wetenschappelijk", "onderzoek onderbouwt"),
     ("coordinatie regie projectleiding", "projectleider coordineert regie"),
-    ("camping vakantiepark woonplek", "campings vakantieparken bewoning"),
 ]
 
 
@@ -83,14 +107,28 @@ CONCEPT_WORDS = frozenset(w for pair in CONCEPTS for part in pair for w in words
 
 
 def compound_parts(word: str, known: frozenset[str] | set[str]) -> list[str]:
-    """A known word a long word starts or ends with, and the rest: ['impact', 'monitoring']."""
+    """A known word a long word starts or ends with, and the rest: ['impact', 'monitoring'].
+
+    Of all cuts, the one that explains most of the word wins: both parts known first, then
+    the longest known part; between equals the latest cut, as before ("dorps" + "raad",
+    not "dorp" + "sraad"). (Taking the first cut that hits a known word, from the end, let
+    a short word elsewhere in the corpus, "ring", split "impactmonitoring" into
+    "impactmonito" + "ring" and hide "impact".)
+    """
     if len(word) < 2 * MIN_PART:
         return []
-    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
-        head, tail = word[:cut], word[cut:]
-        if head in known or tail in known:
-            return [head, tail]
-    return []
+    best: tuple[tuple[bool, int], int] | None = None
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head_known, tail_known = word[:cut] in known, word[cut:] in known
+        if not (head_known or tail_known):
+            continue
+        longest = max(cut if head_known else 0, len(word) - cut if tail_known else 0)
+        key = (head_known and tail_known, longest)
+        if best is None or key >= best[0]:
+            best = (key, cut)
+    if best is None:
+        return []
+    return [word[: best[1]], word[best[1] :]]
 
 
 def document_terms(
