@@ -205,7 +205,7 @@ def test_dashboard_shows_mine_follow_ups_queue_and_pipeline(client):
     assert pipeline[IntakeState.VISITED]["count"] == 1
     assert pipeline[IntakeState.VISITED]["percent"] == 50
     assert 'data-state="scouted">2<' in html
-    assert "--vk-pipeline: 100%" in html and "--vk-pipeline: 50%" in html
+    assert '<rect width="100%"' in html and '<rect width="50%"' in html
     assert "Median wait (days)" in html
 
 
