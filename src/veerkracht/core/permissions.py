@@ -25,6 +25,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "erasure.handle": frozenset({R.ADMINISTRATOR}),
     "reference.manage": frozenset({R.ADMINISTRATOR, R.PROGRAMME_STAFF}),
     "geography.import": frozenset({R.ADMINISTRATOR}),
+    # See residents' contact details in clear (core/privacy.py); others see a pseudonym.
+    "contact_details.view": frozenset(
+        {R.CONTACT_TEAM, R.MATCH_TEAM, R.PROGRAMME_STAFF, R.ADMINISTRATOR}
+    ),
     # See and lift login lockouts (django-axes) in the admin site.
     "lockout.manage": frozenset({R.ADMINISTRATOR}),
     # Enter the admin site (/beheer/). Django checks `is_staff`, which the people

@@ -34,6 +34,7 @@ from veerkracht.initiatives.models import (
     TimelineEvent,
     TrajectoryState,
 )
+from veerkracht.initiatives.permissions import trajectory_may_view
 from veerkracht.initiatives.services import InitiativeData, OfferChoice
 from veerkracht.initiatives.staff_forms import parse_decimal
 
@@ -129,6 +130,10 @@ def expected_status(user, url: str) -> int:
     allowed = has_capability(user, capability)
     if resolve(url).url_name == "staff_initiative_edit":
         allowed = allowed and has_capability(user, "initiative.edit")
+    if resolve(url).url_name == "staff_trajectory":
+        # Object-level: support providers see only the trajectories they deliver.
+        trajectory = SupportTrajectory.objects.get(pk=resolve(url).kwargs["pk"])
+        allowed = allowed and trajectory_may_view(user, trajectory)
     return 200 if allowed else 403
 
 
