@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from veerkracht.core.api import router as core_router
+from veerkracht.core.api_security import api_request_guard
 from veerkracht.initiatives.api import router as initiatives_router
 from veerkracht.knowledge.api import router as knowledge_router
 from veerkracht.monitor.api import router as monitor_router
@@ -62,3 +63,6 @@ api.add_router("", support_router)
 api.add_router("", knowledge_router)
 api.add_router("", search_router)
 api.add_router("/monitor", monitor_router)
+
+# CSRF for writes made with a login session, and JSON-only bodies (see core/api_security.py).
+api.add_decorator(api_request_guard, mode="view")

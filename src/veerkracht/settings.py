@@ -8,8 +8,10 @@ VEERKRACHT_ENV=production. The README lists every variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_tasks",
     "ninja",  # serves the API docs page's assets locally instead of from a CDN
     "veerkracht.core",
@@ -82,6 +85,8 @@ if os.environ.get("REDIS_URL"):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "veerkracht.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "veerkracht.core.middleware.CookieLocaleMiddleware",
@@ -89,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "veerkracht.core.middleware.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -183,7 +189,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/account/locked_out.html"
-AXES_ENABLE_ADMIN = True
+# The lockout records are in the admin site through core/admin.py, which checks the
+# `lockout.manage` capability and audits lifting a lockout; axes' own admin is off.
+AXES_ENABLE_ADMIN = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # E-mail: printed to the console in the embedded mode, sent over SMTP in production.
@@ -258,6 +266,79 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if PRODUCTION else []
+
+
+def tile_source(url: str) -> str:
+    """The CSP source of a Leaflet tile URL template: its scheme and host, with a `{s}`
+    subdomain placeholder as a wildcard (`https://{s}.tile.example.org/{z}/{x}/{y}.png`
+    gives `https://*.tile.example.org`)."""
+    parts = urlsplit(url.replace("{s}.", "sub-domain-placeholder."))
+    host = parts.netloc.replace("sub-domain-placeholder.", "*.")
+    if parts.scheme not in {"http", "https"} or not host or "{" in host:
+        raise ImproperlyConfigured(
+            "VEERKRACHT_TILE_URL must be an http(s) URL template, e.g. "
+            "https://{s}.tile.example.org/{z}/{x}/{y}.png"
+        )
+    return f"{parts.scheme}://{host}"
+
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles and forms;
+# no inline script or style anywhere (the templates keep them in static files), no
+# framing, no plugins. Images may also come from `data:` URLs, which the NL Design System
+# CSS uses for its small icons, and from the tile server when one is configured.
+_IMG_SRC = [SELF, "data:"]
+if os.environ.get("VEERKRACHT_TILE_URL"):
+    _IMG_SRC.append(tile_source(os.environ["VEERKRACHT_TILE_URL"]))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": _IMG_SRC,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Permissions-Policy: the browser features no page of the platform uses are switched off
+# for the site and anything it might embed (no map asks for the visitor's location).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Sessions of people with a staff role (core.permissions.STAFF_ROLES) end after this
+# many minutes without a request, and this many hours after logging in, whatever they
+# do; other people keep Django's normal session (two weeks).
+VEERKRACHT_STAFF_SESSION_IDLE_MINUTES = int(
+    os.environ.get("VEERKRACHT_STAFF_SESSION_IDLE_MINUTES", "30")
+)
+VEERKRACHT_STAFF_SESSION_MAX_HOURS = float(
+    os.environ.get("VEERKRACHT_STAFF_SESSION_MAX_HOURS", "12")
+)
 
 LOGGING = {
     "version": 1,

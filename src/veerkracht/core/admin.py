@@ -8,7 +8,11 @@ read-only (erasure is handled on its own page, where anonymisation keeps records
 
 from typing import Any
 
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.admin import AccessFailureLogAdmin as AxesAccessFailureLogAdmin
+from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -18,6 +22,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
     AreaGroup,
@@ -38,6 +43,7 @@ from .models import (
 )
 from .permissions import has_capability
 from .services.audit import audit_changes, audit_record, audit_snapshot
+from .services.lockouts import lockout_lift
 from .services.people import user_audit_view, user_roles_set
 
 ADMIN_NOTE = "admin"
@@ -472,3 +478,59 @@ class AuditRecordAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+# --- Login lockouts (django-axes) ----------------------------------------------------
+
+
+class LockoutCapability:
+    """Administrators (`lockout.manage`) see the lockout records; nobody adds or edits them."""
+
+    def has_module_permission(self, request) -> bool:
+        return has_capability(request.user, "lockout.manage")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return has_capability(request.user, "lockout.manage")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(LockoutCapability, AxesAccessAttemptAdmin):
+    """Failed logins per account and address; filter "Locked out", then lift the lockout."""
+
+    actions = ["lift_lockout"]
+
+    def has_lift_permission(self, request) -> bool:
+        return has_capability(request.user, "lockout.manage")
+
+    @admin.action(description=_("Lift the lockout of the selected records"), permissions=["lift"])
+    def lift_lockout(self, request, queryset):
+        count = lockout_lift(actor=request.user, attempts=list(queryset))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d lockout record lifted: the person can log in again.",
+                "%(count)d lockout records lifted: these people can log in again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(LockoutCapability, AxesAccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(LockoutCapability, AxesAccessFailureLogAdmin):
+    pass

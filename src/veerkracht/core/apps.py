@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "veerkracht.core"
     label = "core"
     verbose_name = _("Core: areas, vocabularies, people")
+
+    def ready(self) -> None:
+        from . import sessions  # noqa: F401  (connects the login-time receiver)

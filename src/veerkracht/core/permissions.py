@@ -25,11 +25,32 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "erasure.handle": frozenset({R.ADMINISTRATOR}),
     "reference.manage": frozenset({R.ADMINISTRATOR, R.PROGRAMME_STAFF}),
     "geography.import": frozenset({R.ADMINISTRATOR}),
+    # See residents' contact details in clear (core/privacy.py); others see a pseudonym.
+    "contact_details.view": frozenset(
+        {R.CONTACT_TEAM, R.MATCH_TEAM, R.PROGRAMME_STAFF, R.ADMINISTRATOR}
+    ),
+    # See and lift login lockouts (django-axes) in the admin site.
+    "lockout.manage": frozenset({R.ADMINISTRATOR}),
     # Enter the admin site (/beheer/). Django checks `is_staff`, which the people
     # services keep equal to holding this capability (see `grants_admin_site`).
     # Inside, each model asks for its own capability (programme staff: vocabularies).
     "admin.use": frozenset({R.ADMINISTRATOR, R.PROGRAMME_STAFF}),
 }
+
+
+# Roles that work inside the programme and see its internal records. Their sessions end
+# sooner (core.sessions); the other roles (initiators, support providers, jurors,
+# investors) are people outside the programme team.
+STAFF_ROLES: frozenset[str] = frozenset(
+    {
+        R.CONTACT_TEAM,
+        R.MATCH_TEAM,
+        R.PROGRAMME_STAFF,
+        R.ANALYST,
+        R.FUND_MANAGER,
+        R.ADMINISTRATOR,
+    }
+)
 
 
 def _roles_grant(codes: frozenset[str], capability: str) -> bool:
@@ -57,6 +78,13 @@ def user_role_codes(user: Any) -> frozenset[str]:
 
 def has_role(user: Any, *roles: str) -> bool:
     return bool(user_role_codes(user) & set(roles))
+
+
+def has_staff_role(user: Any) -> bool:
+    """Whether the user works inside the programme (a staff role, or a superuser)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or user_role_codes(user) & STAFF_ROLES)
 
 
 def has_capability(user: Any, capability: str) -> bool:

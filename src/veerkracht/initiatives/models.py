@@ -606,6 +606,15 @@ class TimelineEvent(models.Model):
     attachment = models.FileField(
         _("file"), upload_to="initiatives/%Y/%m/", blank=True, max_length=255
     )
+    # The support trajectory an entry is about (its steps, rating and progress notes).
+    trajectory = models.ForeignKey(
+        "SupportTrajectory",
+        verbose_name=_("support trajectory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="timeline",
+    )
 
     class Meta:
         verbose_name = _("timeline event")

@@ -8,7 +8,15 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from veerkracht.core.filters import QueryFilter
-from veerkracht.core.models import AreaGroup, Municipality, PolicyAgenda, ResilienceFactor, Theme
+from veerkracht.core.models import (
+    AreaGroup,
+    Municipality,
+    Organisation,
+    PolicyAgenda,
+    ResilienceFactor,
+    Theme,
+)
+from veerkracht.core.privacy import Contact, contact_for
 
 from .models import (
     ContactMoment,
@@ -21,6 +29,7 @@ from .models import (
     SupportTrajectory,
     TimelineEvent,
 )
+from .permissions import delivers
 from .workflows import OPEN_INTAKE, PIPELINE_ORDER
 
 FOLLOW_UP_AFTER_DAYS = 90
@@ -315,4 +324,42 @@ def support_needs_open() -> QuerySet[SupportNeed]:
 def decision_history(*, initiative: Initiative) -> QuerySet[MatchDecision]:
     return initiative.match_decisions.select_related("meeting", "decided_by").order_by(
         "-meeting__date"
+    )
+
+
+# --- support providers and contact details ---------------------------------------------------
+
+
+def trajectories_delivered_by(*, organisation: Organisation) -> QuerySet[SupportTrajectory]:
+    """The trajectories an organisation delivers (as the offer's provider or named as the
+    organisation delivering it), newest first."""
+    return (
+        SupportTrajectory.objects.filter(
+            Q(delivered_by=organisation) | Q(offer__provider=organisation)
+        )
+        .select_related("initiative", "initiative__municipality", "offer", "delivered_by")
+        .defer("initiative__municipality__boundary")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def trajectory_notes(*, trajectory: SupportTrajectory) -> QuerySet[TimelineEvent]:
+    """The trajectory's entries in the initiative's timeline (steps, rating, progress notes)."""
+    return trajectory.timeline.select_related("actor").order_by("-at", "-pk")
+
+
+def initiative_contact(*, viewer: Any, initiative: Initiative) -> Contact:
+    """The initiative's contact person as this viewer may see them (core.privacy): in
+    clear for the team, for the organisations delivering a trajectory to it, and when
+    the person made them public; otherwise (analysts) as a pseudonym."""
+    allowed = initiative.contact_public or any(
+        delivers(viewer, trajectory)
+        for trajectory in initiative.trajectories.select_related("offer")
+    )
+    return contact_for(
+        viewer,
+        name=initiative.contact_name,
+        email=initiative.contact_email,
+        phone=initiative.contact_phone,
+        allowed=allowed,
     )

@@ -28,7 +28,7 @@ from veerkracht.core.models import (
     Theme,
     User,
 )
-from veerkracht.core.permissions import check_capability
+from veerkracht.core.permissions import check_capability, has_capability
 from veerkracht.core.services.audit import audit_record, audit_snapshot
 from veerkracht.core.slugs import unique_slug
 
@@ -47,6 +47,7 @@ from .models import (
     TimelineEvent,
     TrajectoryState,
 )
+from .permissions import check_trajectory_manage
 from .workflows import INTAKE, TRAJECTORY, Transition
 
 
@@ -66,6 +67,7 @@ def _timeline(
     body: str = "",
     at: datetime | None = None,
     attachment: Any = None,
+    trajectory: SupportTrajectory | None = None,
 ) -> TimelineEvent:
     event = TimelineEvent(
         initiative=initiative,
@@ -74,6 +76,7 @@ def _timeline(
         title=title[:200],
         body=body,
         at=at or timezone.now(),
+        trajectory=trajectory,
     )
     if attachment is not None:
         event.attachment = attachment
@@ -506,6 +509,7 @@ def timeline_note_add(
 
 
 READY_FOR_AGENDA = INTAKE.get("put_on_agenda").sources
+TRAJECTORY_NOTE_MAX_LENGTH = 5000
 
 
 @transaction.atomic
@@ -735,6 +739,7 @@ def trajectory_propose(
         actor=actor,
         kind=TimelineEvent.Kind.TRAJECTORY,
         title=_("Support proposed: %(offer)s") % {"offer": offer.title},
+        trajectory=trajectory,
     )
     audit_record(actor=actor, action="trajectory.propose", obj=trajectory)
     return trajectory
@@ -754,8 +759,15 @@ def trajectory_transition(
 ) -> SupportTrajectory:
     """Start, finish or break off a trajectory; starting the first one starts the support."""
     step = TRAJECTORY.get(transition)
-    check_capability(actor, step.capability)
-    trajectory = SupportTrajectory.objects.select_for_update().get(pk=trajectory.pk)
+    trajectory = (
+        SupportTrajectory.objects.select_for_update().select_related("offer").get(pk=trajectory.pk)
+    )
+    # Staff take any trajectory's steps; a support provider only those of the
+    # trajectories its organisation delivers, and without recording costs (money records
+    # are kept by the programme team).
+    check_trajectory_manage(actor, trajectory)
+    if costs is not None and not has_capability(actor, "trajectory.manage"):
+        raise PermissionDenied(_("Costs are recorded by the programme team."))
     if trajectory.state not in step.sources:
         raise IntakeError(
             _("“%(step)s” is not possible while the trajectory is “%(state)s”.")
@@ -788,6 +800,7 @@ def trajectory_transition(
         kind=TimelineEvent.Kind.TRAJECTORY,
         title=f"{trajectory.offer.title}: {trajectory.get_state_display()}",
         body="\n".join(part for part in (outcome, note) if part),
+        trajectory=trajectory,
     )
     if step.name == "start" and initiative.intake_state in INTAKE.get("start_support").sources:
         _apply_transition(
@@ -834,6 +847,7 @@ def trajectory_rate(
         title=_("%(offer)s rated %(rating)s/5")
         % {"offer": trajectory.offer.title, "rating": rating},
         body=comment,
+        trajectory=trajectory,
     )
     audit_record(
         actor=actor,
@@ -842,6 +856,36 @@ def trajectory_rate(
         after={"rating": trajectory.rating},
     )
     return trajectory
+
+
+@transaction.atomic
+def trajectory_note_add(*, actor: User, trajectory: SupportTrajectory, text: str) -> TimelineEvent:
+    """A progress note on a trajectory, in the initiative's timeline (staff and the
+    organisation that delivers the trajectory)."""
+    check_trajectory_manage(actor, trajectory)
+    text = text.strip()
+    if not text:
+        raise IntakeError(_("Write the progress note first."))
+    if len(text) > TRAJECTORY_NOTE_MAX_LENGTH:
+        raise IntakeError(
+            _("A progress note has at most %(max)d characters.")
+            % {"max": TRAJECTORY_NOTE_MAX_LENGTH}
+        )
+    event = _timeline(
+        initiative=trajectory.initiative,
+        actor=actor,
+        kind=TimelineEvent.Kind.TRAJECTORY,
+        title=_("Progress: %(offer)s") % {"offer": trajectory.offer.title},
+        body=text,
+        trajectory=trajectory,
+    )
+    audit_record(
+        actor=actor,
+        action="trajectory.note",
+        obj=trajectory,
+        after={"timeline_event": event.pk},
+    )
+    return event
 
 
 # --- privacy ------------------------------------------------------------------------------
@@ -872,6 +916,7 @@ __all__ = [
     "match_meeting_create",
     "support_need_decide",
     "timeline_note_add",
+    "trajectory_note_add",
     "trajectory_propose",
     "trajectory_rate",
     "trajectory_transition",

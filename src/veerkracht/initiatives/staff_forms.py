@@ -505,15 +505,29 @@ class TrajectoryStepForm(TransitionForm):
         "break_off": ("on", "note"),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, with_costs: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("workflow", TRAJECTORY)
         super().__init__(*args, **kwargs)
+        if not with_costs:
+            # Support providers report hours and outcome; costs are the programme's.
+            del self.fields["costs"]
         if not self.is_bound:
             self.fields["on"].initial = timezone.localdate()
 
     def visible_step_fields(self) -> list:
         name = self.step.name if self.step else ""
-        return [self[field] for field in self.STEP_FIELDS.get(name, ("note",))]
+        return [
+            self[field] for field in self.STEP_FIELDS.get(name, ("note",)) if field in self.fields
+        ]
+
+
+class TrajectoryNoteForm(StaffForm):
+    text = forms.CharField(
+        label=gettext_lazy("Progress note"),
+        widget=Textarea({"rows": 3}),
+        max_length=5000,
+        help_text=gettext_lazy("What was done, what comes next. Visible to the programme team."),
+    )
 
 
 class RatingForm(StaffForm):

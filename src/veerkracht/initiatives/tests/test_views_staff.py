@@ -34,6 +34,7 @@ from veerkracht.initiatives.models import (
     TimelineEvent,
     TrajectoryState,
 )
+from veerkracht.initiatives.permissions import trajectory_may_view
 from veerkracht.initiatives.services import InitiativeData, OfferChoice
 from veerkracht.initiatives.staff_forms import parse_decimal
 
@@ -129,6 +130,10 @@ def expected_status(user, url: str) -> int:
     allowed = has_capability(user, capability)
     if resolve(url).url_name == "staff_initiative_edit":
         allowed = allowed and has_capability(user, "initiative.edit")
+    if resolve(url).url_name == "staff_trajectory":
+        # Object-level: support providers see only the trajectories they deliver.
+        trajectory = SupportTrajectory.objects.get(pk=resolve(url).kwargs["pk"])
+        allowed = allowed and trajectory_may_view(user, trajectory)
     return 200 if allowed else 403
 
 
@@ -205,7 +210,7 @@ def test_dashboard_shows_mine_follow_ups_queue_and_pipeline(client):
     assert pipeline[IntakeState.VISITED]["count"] == 1
     assert pipeline[IntakeState.VISITED]["percent"] == 50
     assert 'data-state="scouted">2<' in html
-    assert "--vk-pipeline: 100%" in html and "--vk-pipeline: 50%" in html
+    assert '<rect width="100%"' in html and '<rect width="50%"' in html
     assert "Median wait (days)" in html
 
 

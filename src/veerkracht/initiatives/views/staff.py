@@ -38,6 +38,11 @@ from ..models import (
     SupportTrajectory,
     TimelineEvent,
 )
+from ..permissions import (
+    check_trajectory_manage,
+    check_trajectory_view,
+    trajectory_may_manage,
+)
 from ..services import IntakeError
 from ..staff_forms import (
     AgendaAddForm,
@@ -51,6 +56,7 @@ from ..staff_forms import (
     NoteForm,
     RatingForm,
     SupportNeedDecideForm,
+    TrajectoryNoteForm,
     TrajectoryProposeForm,
     TrajectoryStepForm,
     TransitionForm,
@@ -220,16 +226,28 @@ def _transition_forms(
 def _trajectory_rows(
     request: HttpRequest, trajectories: list[SupportTrajectory], bound: dict | None = None
 ) -> list[dict[str, Any]]:
-    """Per trajectory: the steps the user may take (a form each) and the rating form."""
+    """Per trajectory: the steps the user may take (a form each) and the rating form.
+
+    Staff may take every trajectory's steps; a support provider those of the trajectories
+    its organisation delivers, without the costs field (see initiatives/permissions.py).
+    """
     bound = bound or {}
     rows = []
+    with_costs = has_capability(request.user, "trajectory.manage")
     for trajectory in trajectories:
         steps = []
-        for step in TRAJECTORY.available(trajectory.state, request.user):
+        may_manage = trajectory_may_manage(request.user, trajectory)
+        for step in TRAJECTORY.allowed_from(trajectory.state):
+            if not (step.manual and may_manage):
+                continue
             key = (trajectory.pk, step.name)
             steps.append(
                 bound.get(key)
-                or TrajectoryStepForm(transition=step, auto_id=f"t{trajectory.pk}-{step.name}-%s")
+                or TrajectoryStepForm(
+                    transition=step,
+                    auto_id=f"t{trajectory.pk}-{step.name}-%s",
+                    with_costs=with_costs,
+                )
             )
         rating = None
         if trajectory.state in ("finished", "broken_off") and (
@@ -239,7 +257,9 @@ def _trajectory_rows(
                 auto_id=f"t{trajectory.pk}-rating-%s",
                 initial={"rating": trajectory.rating, "comment": trajectory.rating_comment},
             )
-        rows.append({"trajectory": trajectory, "steps": steps, "rating": rating})
+        rows.append(
+            {"trajectory": trajectory, "steps": steps, "rating": rating, "may_manage": may_manage}
+        )
     return rows
 
 
@@ -282,6 +302,7 @@ def _detail_page(
         "public_fields": Initiative.PUBLIC_FIELDS,
         "page_errors": bound.get("page_errors", []),
         "questions": list(questions_for_initiative(initiative)),
+        "contact": selectors.initiative_contact(viewer=user, initiative=initiative),
     }
     return render(request, "initiatives/staff/initiative_detail.html", context, status=status)
 
@@ -466,27 +487,52 @@ def _trajectory(pk: int) -> SupportTrajectory:
 def _trajectory_page(
     request: HttpRequest, trajectory: SupportTrajectory, bound: dict | None = None
 ) -> HttpResponse:
+    bound = bound or {}
     row = _trajectory_rows(request, [trajectory], bound)[0]
+    initiative = trajectory.initiative
     return render(
         request,
         "initiatives/staff/trajectory_detail.html",
-        {"trajectory": trajectory, "row": row, "initiative": trajectory.initiative},
+        {
+            "trajectory": trajectory,
+            "row": row,
+            "initiative": initiative,
+            "contact": selectors.initiative_contact(viewer=request.user, initiative=initiative),
+            "can_view_initiative": has_capability(request.user, VIEW),
+            "note_form": (
+                bound.get((trajectory.pk, "note")) or TrajectoryNoteForm(auto_id="progress-%s")
+            )
+            if row["may_manage"]
+            else None,
+            "notes": list(selectors.trajectory_notes(trajectory=trajectory)),
+        },
     )
 
 
-@capability_required(VIEW)
+# Trajectory pages: staff (initiative.view_internal) see every trajectory; a support
+# provider (trajectory.deliver) only those its organisation delivers. Other people get 403.
+TRAJECTORY_VIEW = "trajectory.view"
+
+
+@capability_required(TRAJECTORY_VIEW)
 def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _trajectory_page(request, _trajectory(pk))
+    trajectory = _trajectory(pk)
+    check_trajectory_view(request.user, trajectory)
+    return _trajectory_page(request, trajectory)
 
 
 @require_POST
-@capability_required(VIEW)
+@capability_required(TRAJECTORY_VIEW)
 def trajectory_step(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(pk)
+    check_trajectory_manage(request.user, trajectory)
     name = request.POST.get("transition", "")
-    form = TrajectoryStepForm(request.POST, auto_id=f"t{pk}-{name}-%s")
+    form = TrajectoryStepForm(
+        request.POST,
+        auto_id=f"t{pk}-{name}-%s",
+        with_costs=has_capability(request.user, "trajectory.manage"),
+    )
     if form.is_valid():
-        check_capability(request.user, form.step.capability)
         data = form.cleaned_data
         try:
             services.trajectory_transition(
@@ -496,7 +542,7 @@ def trajectory_step(request: HttpRequest, pk: int) -> HttpResponse:
                 on=data["on"],
                 note=data["note"],
                 hours=data["hours"],
-                costs=data["costs"],
+                costs=data.get("costs"),
                 outcome=data["outcome"],
             )
         except IntakeError as error:
@@ -517,7 +563,7 @@ def trajectory_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(VIEW)
+@capability_required(TRAJECTORY_VIEW)
 def trajectory_rating(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(pk)
     check_capability(request.user, "trajectory.manage")
@@ -538,6 +584,42 @@ def trajectory_rating(request: HttpRequest, pk: int) -> HttpResponse:
                 safe_next_url(request, reverse("initiatives:staff_trajectory", args=[pk]))
             )
     return _trajectory_page(request, trajectory, {(pk, "rating"): form})
+
+
+@require_POST
+@capability_required(TRAJECTORY_VIEW)
+def trajectory_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """A progress note by the staff or the organisation that delivers the trajectory."""
+    trajectory = _trajectory(pk)
+    check_trajectory_manage(request.user, trajectory)
+    form = TrajectoryNoteForm(request.POST, auto_id="progress-%s")
+    if form.is_valid():
+        try:
+            services.trajectory_note_add(
+                actor=request.user, trajectory=trajectory, text=form.cleaned_data["text"]
+            )
+        except IntakeError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The progress note is added."))
+            return redirect("initiatives:staff_trajectory", pk=pk)
+    return _trajectory_page(request, trajectory, {(pk, "note"): form})
+
+
+@capability_required("trajectory.deliver")
+def provider_trajectories(request: HttpRequest) -> HttpResponse:
+    """The trajectories the support provider's organisation delivers."""
+    organisation = request.user.organisation
+    trajectories = (
+        list(selectors.trajectories_delivered_by(organisation=organisation))
+        if organisation is not None
+        else []
+    )
+    return render(
+        request,
+        "initiatives/staff/provider_trajectories.html",
+        {"organisation": organisation, "trajectories": trajectories},
+    )
 
 
 # --- the match team ------------------------------------------------------------------------
@@ -834,6 +916,8 @@ urlpatterns = [
     path(
         "werkbak/trajecten/<int:pk>/waardering/", trajectory_rating, name="staff_trajectory_rating"
     ),
+    path("werkbak/trajecten/<int:pk>/voortgang/", trajectory_note, name="staff_trajectory_note"),
+    path("mijn-trajecten/", provider_trajectories, name="provider_trajectories"),
     path("werkbak/matchteam/", meeting_list, name="staff_meetings"),
     path("werkbak/matchteam/<int:pk>/", meeting_detail, name="staff_meeting"),
     path(
